@@ -1,0 +1,48 @@
+# Everything a fresh machine needs goes through these targets; see README.md.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+# Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k analyze"`.
+PYTEST_ARGS ?=
+
+.PHONY: install run test lint typecheck check-dialogues bench eval demo clean
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --silent --no-audit --no-fund
+	@touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(PY) -m api.migrate
+	$(VENV)/bin/uvicorn api.main:app --host $(HOST) --port $(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+check-dialogues: install
+	$(PY) -m api.dialogue lint dialogues
+
+test: install node_modules/.installed lint check-dialogues
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+eval: install
+	$(PY) -m api.feedback.eval
+	$(PY) -m api.safety.eval
+
+bench: install
+	$(PY) -m api.feedback.bench
+
+clean:
+	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -1,0 +1,80 @@
+"""The application factory."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import FileResponse
+from fastapi.staticfiles import StaticFiles
+
+from api import logs
+from api.analysis.router import router as analysis_router
+from api.config import Settings, get_settings
+from api.db import build_engine, build_sessionmaker
+from api.handlers import install_error_handlers
+from api.homework.router import client_router as homework_client_router
+from api.homework.router import router as homework_router
+from api.practice.router import router as practice_router
+from api.scenarios.router import router as scenarios_router
+from api.scenarios.service import load_catalogue
+from api.therapists.router import router as therapists_router
+from api.therapists.security import Passwords
+
+log = logging.getLogger("api")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    # Refuses to start with a scenario that has errors, and says which (raised here, at import of
+    # api.main, so `uvicorn` stops before it listens).
+    catalogue = load_catalogue(settings.dialogues_dir)
+
+    engine = build_engine(settings.database_url)
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        log.info("serving %d scenarios", len(catalogue.current))
+        try:
+            yield
+        finally:
+            engine.dispose()
+
+    app = FastAPI(
+        title="Veilig Gezegd",
+        summary="Oefen moeilijke dingen veilig te zeggen: feedback, oefengesprekken en huiswerk.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.catalogue = catalogue
+    app.state.engine = engine
+    app.state.sessionmaker = build_sessionmaker(engine)
+    app.state.passwords = Passwords(settings)
+    logs.install()
+    install_error_handlers(app)
+
+    @app.get("/healthz", tags=["health"])
+    def healthz() -> dict[str, str]:
+        """Liveness: answers without touching the database."""
+        return {"status": "ok"}
+
+    app.include_router(analysis_router)
+    app.include_router(scenarios_router)
+    app.include_router(practice_router)
+    app.include_router(therapists_router)
+    app.include_router(homework_router)
+    app.include_router(homework_client_router)
+
+    frontend = settings.frontend_dir
+    if (frontend / "index.html").is_file():
+        index = frontend / "index.html"
+
+        @app.get("/", include_in_schema=False)
+        def index_page() -> FileResponse:
+            return FileResponse(index)
+
+        app.mount("/", StaticFiles(directory=frontend), name="frontend")
+    return app
