@@ -22,6 +22,7 @@ from api.scenarios.router import router as scenarios_router
 from api.scenarios.service import load_catalogue
 from api.therapists.router import router as therapists_router
 from api.therapists.security import Passwords
+from api.web import BodyLimit, SecurityHeaders, install_docs
 
 log = logging.getLogger("api")
 
@@ -47,6 +48,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         summary="Oefen moeilijke dingen veilig te zeggen: feedback, oefengesprekken en huiswerk.",
         version="0.1.0",
         lifespan=lifespan,
+        # Our own /docs page serves Swagger UI from this origin, under the strict CSP.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.state.catalogue = catalogue
@@ -55,6 +59,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.passwords = Passwords(settings)
     logs.install()
     install_error_handlers(app)
+    install_docs(app)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders, force_hsts=settings.hsts)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> dict[str, str]:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     login_window_minutes: int = 15
     login_max_failures_per_account: int = 5
     login_max_failures_per_address: int = 30
+    # Requests with a larger body get 413 before they are read.
+    max_body_bytes: int = 256 * 1024
+    # Send Strict-Transport-Security even when TLS ends at a proxy in front of us.
+    hsts: bool = False
     # Where homework links point; empty means "the host the request came in on".
     public_url: str = ""
 

@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api.errors import AppError
+from api.web import security_headers
 
 log = logging.getLogger("api.errors")
 
@@ -93,13 +94,15 @@ def install_error_handlers(app: FastAPI) -> None:
         )
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
         # The type only: the exception text may contain what the user wrote.
         log.error("unhandled error: %s", type(exc).__name__)
+        # This answer leaves through Starlette's outermost middleware, past SecurityHeaders.
         return JSONResponse(
             {
                 "detail": "Er ging bij ons iets mis. Probeer het zo nog eens.",
                 "code": "internal_error",
             },
             status_code=500,
+            headers=security_headers(request.url.path, request.url.scheme == "https"),
         )
