@@ -1,0 +1,49 @@
+"""Therapist accounts, their server-side login sessions, and the login rate-limit ledger."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from api.db import Base
+from api.practice.models import utcnow
+
+
+class Therapist(Base):
+    __tablename__ = "therapists"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    # Lower-cased on the way in, so "Anna@Praktijk.nl" and "anna@praktijk.nl" are one account.
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AuthSession(Base):
+    """A login. Kept server side so logout, expiry and account deletion end it everywhere."""
+
+    __tablename__ = "auth_sessions"
+
+    # SHA-256 of the cookie value: the cookie itself is never stored.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    therapist_id: Mapped[str] = mapped_column(
+        ForeignKey("therapists.id", ondelete="CASCADE"), index=True
+    )
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class LoginAttempt(Base):
+    """Failed logins, counted per key (a hash of the e-mail, or of the client address) in a
+    sliding window. In the database, so every app process sees the same count."""
+
+    __tablename__ = "login_attempts"
+    __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(80))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

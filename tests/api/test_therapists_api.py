@@ -1,0 +1,215 @@
+"""Therapist accounts, logins, CSRF and rate limits on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.app import create_app
+from api.config import Settings
+
+PASSWORD = "een lange zin als wachtwoord"
+
+
+@pytest.fixture
+def cheap_settings(fixture_settings: Settings) -> Settings:
+    # Cheap argon2 keeps the suite fast; test_password_hashes_are_argon2id checks the defaults.
+    return fixture_settings.model_copy(update={"argon2_time_cost": 1, "argon2_memory_kib": 1024})
+
+
+@pytest.fixture
+def web(cheap_settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(cheap_settings)) as c:
+        yield c
+
+
+def register(c: TestClient, email: str = "anna@praktijk.nl", password: str = PASSWORD) -> None:
+    r = c.post("/api/v1/therapists", json={"email": email, "password": password})
+    assert r.status_code == 201, r.text
+
+
+def login(c: TestClient, email: str = "anna@praktijk.nl", password: str = PASSWORD) -> str:
+    r = c.post("/api/v1/auth/login", json={"email": email, "password": password})
+    assert r.status_code == 200, r.text
+    return str(r.json()["csrf_token"])
+
+
+def test_register_login_me_logout(web: TestClient) -> None:
+    register(web, "Anna@Praktijk.NL")
+    r = web.post("/api/v1/auth/login", json={"email": "anna@praktijk.nl", "password": PASSWORD})
+    assert r.status_code == 200
+    cookies = r.headers.get_list("set-cookie")
+    session_cookie = next(c for c in cookies if c.startswith("vg_sessie="))
+    assert "HttpOnly" in session_cookie
+    assert "SameSite=strict" in session_cookie
+    assert "Max-Age=" in session_cookie
+    assert "Secure" not in session_cookie  # not configured in tests
+    csrf = r.json()["csrf_token"]
+    assert web.cookies.get("vg_csrf") == csrf
+
+    me = web.get("/api/v1/auth/me")
+    assert me.status_code == 200
+    assert me.json()["therapist"]["email"] == "anna@praktijk.nl"
+
+    assert web.post("/api/v1/auth/logout").status_code == 403  # no CSRF header
+    assert web.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf}).status_code == 204
+    assert web.get("/api/v1/auth/me").status_code == 401
+
+
+def test_a_logged_out_cookie_stays_dead(web: TestClient) -> None:
+    register(web)
+    login(web)
+    stolen = web.cookies.get("vg_sessie")
+    csrf = web.cookies.get("vg_csrf")
+    web.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf or ""})
+    web.cookies.set("vg_sessie", stolen or "")
+    assert web.get("/api/v1/auth/me").status_code == 401
+
+
+def test_secure_cookies_when_configured(cheap_settings: Settings) -> None:
+    settings = cheap_settings.model_copy(update={"cookie_secure": True})
+    with TestClient(create_app(settings), base_url="https://testserver") as c:
+        register(c)
+        r = c.post("/api/v1/auth/login", json={"email": "anna@praktijk.nl", "password": PASSWORD})
+        assert all("Secure" in h for h in r.headers.get_list("set-cookie"))
+
+
+@pytest.mark.parametrize(
+    ("password", "status"),
+    [("kort", 422), ("elf tekens!", 422), ("twaalf teken", 201), ("x" * 1025, 422)],
+)
+def test_password_length_rules(web: TestClient, password: str, status: int) -> None:
+    r = web.post("/api/v1/therapists", json={"email": "b@praktijk.nl", "password": password})
+    assert r.status_code == status
+    if status == 422:
+        assert r.json()["detail"]
+
+
+def test_duplicate_registration_is_refused(web: TestClient) -> None:
+    register(web)
+    r = web.post("/api/v1/therapists", json={"email": "ANNA@praktijk.nl", "password": PASSWORD})
+    assert r.status_code == 409
+    assert r.json()["code"] == "email_taken"
+
+
+def test_unknown_email_and_wrong_password_answer_the_same(web: TestClient) -> None:
+    register(web)
+    unknown = web.post("/api/v1/auth/login", json={"email": "x@y.nl", "password": PASSWORD})
+    wrong = web.post(
+        "/api/v1/auth/login", json={"email": "anna@praktijk.nl", "password": "nee" * 5}
+    )
+    assert unknown.status_code == wrong.status_code == 401
+    assert unknown.json() == wrong.json()
+    assert "set-cookie" not in unknown.headers
+    assert "set-cookie" not in wrong.headers
+
+
+def test_login_is_rate_limited_per_account(web: TestClient) -> None:
+    register(web)
+    for _ in range(5):
+        r = web.post(
+            "/api/v1/auth/login", json={"email": "anna@praktijk.nl", "password": "fout" * 4}
+        )
+        assert r.status_code == 401
+    r = web.post("/api/v1/auth/login", json={"email": "anna@praktijk.nl", "password": PASSWORD})
+    assert r.status_code == 429
+    assert r.json()["code"] == "too_many_attempts"
+    # Another account from the same address is not locked by this one.
+    register(web, "bob@praktijk.nl")
+    login(web, "bob@praktijk.nl")
+
+
+def test_cross_site_requests_are_refused(web: TestClient) -> None:
+    register(web)
+    csrf = login(web)
+    r = web.post(
+        "/api/v1/clients",
+        json={"pseudonym": "Stel A"},
+        headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
+    )
+    assert r.status_code == 403
+    r = web.post(
+        "/api/v1/clients",
+        json={"pseudonym": "Stel A"},
+        headers={"X-CSRF-Token": csrf, "Sec-Fetch-Site": "cross-site"},
+    )
+    assert r.status_code == 403
+    r = web.post("/api/v1/clients", json={"pseudonym": "Stel A"}, headers={"X-CSRF-Token": "x"})
+    assert r.status_code == 403
+    r = web.post(
+        "/api/v1/clients",
+        json={"pseudonym": "Stel A"},
+        headers={"X-CSRF-Token": csrf, "Origin": "http://testserver"},
+    )
+    assert r.status_code == 201
+    login_attempt = web.post(
+        "/api/v1/auth/login",
+        json={"email": "anna@praktijk.nl", "password": PASSWORD},
+        headers={"Origin": "https://evil.example"},
+    )
+    assert login_attempt.status_code == 403
+
+
+def test_change_password_ends_other_logins(web: TestClient, cheap_settings: Settings) -> None:
+    register(web)
+    csrf = login(web)
+    with TestClient(create_app(cheap_settings)) as other:
+        login(other)
+        r = web.post(
+            "/api/v1/auth/password",
+            json={"current_password": "helemaal fout!!", "new_password": "een nieuwe lange zin"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert r.status_code == 401
+        r = web.post(
+            "/api/v1/auth/password",
+            json={"current_password": PASSWORD, "new_password": "een nieuwe lange zin"},
+            headers={"X-CSRF-Token": csrf},
+        )
+        assert r.status_code == 204
+        assert other.get("/api/v1/auth/me").status_code == 401
+        assert web.get("/api/v1/auth/me").status_code == 200
+    web.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
+    r = web.post("/api/v1/auth/login", json={"email": "anna@praktijk.nl", "password": PASSWORD})
+    assert r.status_code == 401
+    login(web, password="een nieuwe lange zin")
+
+
+def test_sessions_expire_when_idle(cheap_settings: Settings) -> None:
+    settings = cheap_settings.model_copy(update={"session_idle_minutes": 0})
+    with TestClient(create_app(settings)) as c:
+        register(c)
+        login(c)
+        r = c.get("/api/v1/auth/me")
+        assert r.status_code == 401
+        assert "niet actief" in r.json()["detail"]
+
+
+def test_password_hashes_are_argon2id(fixture_settings: Settings) -> None:
+    from api.therapists.security import Passwords
+
+    passwords = Passwords(fixture_settings)
+    stored = passwords.hash(PASSWORD)
+    assert stored.startswith("$argon2id$v=19$m=65536,t=3,")
+    assert passwords.verify(PASSWORD, stored) == (True, None)
+    assert passwords.verify("iets anders dan dit", stored)[0] is False
+    assert passwords.verify(PASSWORD, None) == (False, None)
+
+
+def test_old_parameters_are_rehashed_on_login(web: TestClient, cheap_settings: Settings) -> None:
+    from sqlalchemy import create_engine, text
+
+    register(web)
+    engine = create_engine(cheap_settings.database_url)
+    with engine.connect() as conn:
+        before = conn.execute(text("select password_hash from therapists")).scalar_one()
+    stronger = cheap_settings.model_copy(update={"argon2_time_cost": 2})
+    with TestClient(create_app(stronger)) as c:
+        login(c)
+    with engine.connect() as conn:
+        after = conn.execute(text("select password_hash from therapists")).scalar_one()
+    engine.dispose()
+    assert ",t=1," in before
+    assert ",t=2," in after
