@@ -43,6 +43,7 @@ eval: install
 
 bench: install
 	$(PY) -m api.feedback.bench
+	$(PY) -m bench.reply_latency
 
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.responses import FileResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import logs
+from api import logs, retention
 from api.analysis.router import router as analysis_router
 from api.config import Settings, get_settings
 from api.db import build_engine, build_sessionmaker
@@ -22,9 +23,22 @@ from api.scenarios.router import router as scenarios_router
 from api.scenarios.service import load_catalogue
 from api.therapists.router import router as therapists_router
 from api.therapists.security import Passwords
-from api.web import BodyLimit, SecurityHeaders, install_docs
+from api.web import BodyLimit, LoadShedding, SecurityHeaders, install_docs
 
 log = logging.getLogger("api")
+
+
+async def _retention_loop(app: FastAPI, settings: Settings) -> None:
+    """Deletes expired anonymous practice data now and then; safe in several processes at once."""
+    while True:
+        try:
+            with app.state.sessionmaker() as db, db.begin():
+                removed = retention.purge(db, older_than_days=settings.anonymous_retention_days)
+            if removed:
+                log.info("retention removed %d anonymous sessions", removed)
+        except Exception as exc:  # a busy database must not stop the loop
+            log.warning("retention skipped: %s", type(exc).__name__)
+        await asyncio.sleep(settings.retention_interval_minutes * 60)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -38,9 +52,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         log.info("serving %d scenarios", len(catalogue.current))
+        janitor = None
+        if settings.retention_interval_minutes > 0:
+            janitor = asyncio.create_task(_retention_loop(app, settings))
         try:
             yield
         finally:
+            if janitor is not None:
+                janitor.cancel()
             engine.dispose()
 
     app = FastAPI(
@@ -61,6 +80,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     install_docs(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(LoadShedding, max_in_flight=settings.max_in_flight)
     app.add_middleware(SecurityHeaders, force_hsts=settings.hsts)
 
     @app.get("/healthz", tags=["health"])

@@ -42,8 +42,14 @@ class Settings(BaseSettings):
     login_max_failures_per_address: int = 30
     # Requests with a larger body get 413 before they are read.
     max_body_bytes: int = 256 * 1024
+    # Requests handled at once per process; more get 503 and Retry-After rather than a long queue.
+    max_in_flight: int = 64
     # Send Strict-Transport-Security even when TLS ends at a proxy in front of us.
     hsts: bool = False
+    # Anonymous practice sessions (not homework) are deleted this long after their last reply.
+    anonymous_retention_days: int = 30
+    # How often a running app applies that (0: never; then run `python -m api.retention`).
+    retention_interval_minutes: int = 60
     # Where homework links point; empty means "the host the request came in on".
     public_url: str = ""
 

@@ -66,7 +66,28 @@ def build_engine(url: str) -> Engine:
 
 
 def build_sessionmaker(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(bind=engine, expire_on_commit=False)
+    maker = sessionmaker(bind=engine, expire_on_commit=False)
+    event.listen(maker, "after_commit", _checkpoint_after_erasure)
+    return maker
+
+
+ERASED = "erased_user_text"
+
+
+def mark_erased(session: Session) -> None:
+    """Call when a transaction deletes user text: once it commits, SQLite's write-ahead log is
+    checkpointed and truncated, so no copy of the text survives in the -wal file either."""
+    session.info[ERASED] = True
+
+
+def _checkpoint_after_erasure(session: Session) -> None:
+    if not session.info.pop(ERASED, False):
+        return
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite" or not isinstance(bind, Engine):
+        return
+    with bind.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
 def get_db(request: Request) -> Iterator[Session]:

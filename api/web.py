@@ -3,6 +3,7 @@ API docs served from our own origin."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import swagger_ui_bundle
@@ -100,22 +101,54 @@ class BodyLimit:
             await _too_large(send)
 
 
+class LoadShedding:
+    """Answers 503 at once when too many requests are in flight, instead of queueing until every
+    request is slow. /healthz is never shed, so a balancer sees the process is alive."""
+
+    def __init__(self, app: ASGIApp, *, max_in_flight: int) -> None:
+        self.app = app
+        self.max_in_flight = max_in_flight
+        self.in_flight = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") == "/healthz":
+            await self.app(scope, receive, send)
+            return
+        if self.in_flight >= self.max_in_flight:
+            await _json_error(
+                send,
+                503,
+                "unavailable",
+                "Het is nu erg druk. Probeer het zo nog eens.",
+                retry_after="1",
+            )
+            return
+        self.in_flight += 1
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.in_flight -= 1
+
+
 class _BodyTooLarge(Exception):
     pass
 
 
 async def _too_large(send: Send) -> None:
-    body = b'{"detail":"Wat je stuurde is te groot.","code":"too_large"}'
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 413,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
+    await _json_error(send, 413, "too_large", "Wat je stuurde is te groot.")
+
+
+async def _json_error(
+    send: Send, status: int, code: str, detail: str, retry_after: str | None = None
+) -> None:
+    body = json.dumps({"detail": detail, "code": code}).encode()
+    headers = [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    if retry_after is not None:
+        headers.append((b"retry-after", retry_after.encode()))
+    await send({"type": "http.response.start", "status": status, "headers": headers})
     await send({"type": "http.response.body", "body": body})
 
 

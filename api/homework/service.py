@@ -16,6 +16,7 @@ from typing import Any, Literal
 
 from sqlalchemy.orm import Session
 
+from api.db import mark_erased
 from api.dialogue.lint import check_text, default_analyzer
 from api.dialogue.models import PromptNode, Scenario
 from api.errors import Conflict, NotFound, ValidationFailed
@@ -389,6 +390,7 @@ def _public(data: dict[str, Any]) -> dict[str, Any]:
 
 def erase(db: Session, homework: Homework) -> None:
     repository.erase_sessions(db, homework.id)
+    mark_erased(db)
     homework.erased_at = utcnow()
     homework.sharing = None
 

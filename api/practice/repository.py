@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete as sa_delete
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
@@ -93,6 +94,11 @@ def advance(
     _add_events(db, row.id, turn=read_turn + 1, first_seq=first_seq, events=events, now=now)
     db.expire(row)
     return True
+
+
+def delete(db: Session, session_id: str) -> None:
+    # Events go with it (ON DELETE CASCADE).
+    db.execute(sa_delete(PracticeSession).where(PracticeSession.id == session_id))
 
 
 def events(db: Session, session_id: str) -> Sequence[SessionEvent]:

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Request
+from fastapi import APIRouter, Header, Request, Response
 
 from api.analysis.service import analysis_payload, categories_payload, safety_payload
 from api.db import SessionDep
@@ -125,3 +125,10 @@ def choose(
 ) -> Any:
     """Pick one of the offered options."""
     return view(service.choose(db, _catalogue(request), session_id, token, body.choice_id))
+
+
+@router.delete("/{session_id}", status_code=204)
+def delete_session(session_id: str, db: SessionDep, token: SessionToken = None) -> Response:
+    """Erase this session and everything typed in it, for good."""
+    service.forget(db, session_id, token)
+    return Response(status_code=204)

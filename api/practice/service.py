@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from api.analysis.service import Judgement, judge
+from api.db import mark_erased
 from api.dialogue import runtime
 from api.dialogue.errors import StaleState, WrongInputKind
 from api.dialogue.models import Scenario
@@ -164,6 +165,15 @@ def choose(
     )
     _advance(db, current, step, [choice_event, *_step_events(step)])
     return Outcome(row=current.row, scenario=current.scenario, step=step)
+
+
+def forget(db: Session, session_id: str, token: str | None) -> None:
+    """Delete a session and its transcript for good (the token proves it is yours)."""
+    row = repository.get(db, session_id)
+    if row is None or not matches(token, row.token_hash):
+        raise NotFound(SESSION_NOT_FOUND)
+    repository.delete(db, row.id)
+    mark_erased(db)
 
 
 def transcript(db: Session, row: PracticeSession) -> list[dict[str, Any]]:

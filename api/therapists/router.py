@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.responses import JSONResponse
 
 from api.db import SessionDep
-from api.therapists import service
+from api.therapists import service, totp
 from api.therapists.deps import (
     COOKIE_NAME,
     CurrentTherapist,
@@ -19,8 +19,12 @@ from api.therapists.schemas import (
     DeleteAccountIn,
     LoginIn,
     LoginOut,
+    RecoveryCodesOut,
     RegisterIn,
     TherapistOut,
+    TotpCodeIn,
+    TotpDisableIn,
+    TotpSetupOut,
 )
 
 router = APIRouter(prefix="/api/v1", tags=["therapists"])
@@ -31,7 +35,11 @@ CSRF_COOKIE = "vg_csrf"
 def _me(auth: service.Login | CurrentTherapist) -> dict[str, Any]:
     therapist = auth.therapist
     return {
-        "therapist": {"id": therapist.id, "email": therapist.email},
+        "therapist": {
+            "id": therapist.id,
+            "email": therapist.email,
+            "second_factor": therapist.totp_secret is not None,
+        },
         "csrf_token": auth.auth.csrf_token,
     }
 
@@ -67,7 +75,16 @@ def login(
     """Log in. Sets the HttpOnly session cookie and a readable `vg_csrf` cookie; send the CSRF
     token back as `X-CSRF-Token` on every state-changing request."""
     address = request.client.host if request.client else None
-    result = service.login(db, settings, passwords, body.email, body.password, address)
+    result = service.login(
+        db,
+        settings,
+        passwords,
+        body.email,
+        body.password,
+        address,
+        totp_code=body.totp_code,
+        recovery_code=body.recovery_code,
+    )
     if isinstance(result, service.LoginRefused):
         # Returned, not raised: the failed attempt must be committed for the rate limit.
         return JSONResponse(result.error.body(), status_code=result.error.status_code)
@@ -134,3 +151,30 @@ def delete_account(
     response = Response(status_code=204)
     _forget_cookies(response, settings.secure_cookies)
     return response
+
+
+@router.post("/auth/totp/setup", response_model=TotpSetupOut)
+def totp_setup(who: CurrentTherapist) -> Any:
+    """Start switching on the second factor: add the secret to an authenticator app."""
+    secret, uri = totp.begin_setup(who.therapist)
+    return {"secret": secret, "otpauth_uri": uri}
+
+
+@router.post("/auth/totp/enable", response_model=RecoveryCodesOut)
+def totp_enable(body: TotpCodeIn, who: CurrentTherapist, db: SessionDep) -> Any:
+    """Confirm with a code from the app. From now on every login needs a code too."""
+    return {"recovery_codes": totp.enable(db, who.therapist, body.code)}
+
+
+@router.post("/auth/totp/disable", status_code=204)
+def totp_disable(
+    body: TotpDisableIn, who: CurrentTherapist, db: SessionDep, passwords: PasswordsDep
+) -> Response:
+    """Switch the second factor off (password and a current code needed)."""
+    ok, _ = passwords.verify(body.password, who.therapist.password_hash)
+    if not ok:
+        raise service.WrongCredentials("Je wachtwoord klopt niet.")
+    if not totp.verify(db, who.therapist, body.code, None):
+        raise totp.WrongSecondFactor()
+    totp.disable(db, who.therapist)
+    return Response(status_code=204)

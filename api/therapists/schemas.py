@@ -13,6 +13,31 @@ class LoginIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     email: StrictStr = Field(max_length=254)
     password: StrictStr = Field(max_length=1024)
+    # Needed once the second factor is on: the app's current code, or one recovery code.
+    totp_code: StrictStr | None = Field(default=None, max_length=12)
+    recovery_code: StrictStr | None = Field(default=None, max_length=40)
+
+
+class TotpSetupOut(BaseModel):
+    # Shown once, to put in an authenticator app (or scan the otpauth URI as a QR code).
+    secret: str
+    otpauth_uri: str
+
+
+class TotpCodeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    code: StrictStr = Field(max_length=12)
+
+
+class TotpDisableIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    password: StrictStr = Field(max_length=1024)
+    code: StrictStr = Field(max_length=12)
+
+
+class RecoveryCodesOut(BaseModel):
+    # Shown once; each works one time, for when the authenticator app is lost.
+    recovery_codes: list[str]
 
 
 class ChangePasswordIn(BaseModel):
@@ -29,6 +54,7 @@ class DeleteAccountIn(BaseModel):
 class TherapistOut(BaseModel):
     id: str
     email: str
+    second_factor: bool = False
 
 
 class LoginOut(BaseModel):

@@ -13,7 +13,7 @@ from zxcvbn import zxcvbn
 from api.config import Settings
 from api.errors import AppError, Conflict, ValidationFailed
 from api.practice.models import utcnow
-from api.therapists import repository
+from api.therapists import repository, totp
 from api.therapists.models import AuthSession, Therapist
 from api.therapists.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Passwords
 from api.tokens import new_token, token_hash
@@ -115,6 +115,8 @@ def login(
     email: str,
     password: str,
     address: str | None,
+    totp_code: str | None = None,
+    recovery_code: str | None = None,
 ) -> Login | LoginRefused:
     """A refusal is returned, not raised: the failure must be recorded (committed) even though
     the answer is an error."""
@@ -133,6 +135,12 @@ def login(
     if not ok or therapist is None:
         repository.record_failure(db, [account_key, address_key], now)
         return LoginRefused(WrongCredentials())
+    if therapist.totp_secret is not None:
+        if not totp_code and not recovery_code:
+            return LoginRefused(totp.SecondFactorRequired())
+        if not totp.verify(db, therapist, totp_code, recovery_code):
+            repository.record_failure(db, [account_key, address_key], now)
+            return LoginRefused(totp.WrongSecondFactor())
     if new_hash is not None:
         therapist.password_hash = new_hash
     repository.clear_failures(db, account_key)

@@ -213,3 +213,54 @@ def test_old_parameters_are_rehashed_on_login(web: TestClient, cheap_settings: S
     engine.dispose()
     assert ",t=1," in before
     assert ",t=2," in after
+
+
+def test_second_factor_with_recovery_codes(web: TestClient) -> None:
+    import pyotp
+
+    register(web)
+    csrf = login(web)
+    headers = {"X-CSRF-Token": csrf}
+    r = web.post("/api/v1/auth/totp/enable", json={"code": "123456"}, headers=headers)
+    assert r.status_code == 409  # setup not started
+    setup = web.post("/api/v1/auth/totp/setup", headers=headers).json()
+    assert setup["otpauth_uri"].startswith("otpauth://totp/")
+    totp = pyotp.TOTP(setup["secret"])
+    wrong = "000000" if totp.now() != "000000" else "111111"
+    r = web.post("/api/v1/auth/totp/enable", json={"code": wrong}, headers=headers)
+    assert r.status_code == 401
+    r = web.post("/api/v1/auth/totp/enable", json={"code": totp.now()}, headers=headers)
+    assert r.status_code == 200
+    codes = r.json()["recovery_codes"]
+    assert len(codes) == 10 and len(set(codes)) == 10
+    assert web.get("/api/v1/auth/me").json()["therapist"]["second_factor"] is True
+    web.post("/api/v1/auth/logout", headers=headers)
+
+    creds = {"email": "anna@praktijk.nl", "password": PASSWORD}
+    r = web.post("/api/v1/auth/login", json=creds)
+    assert r.status_code == 401
+    assert r.json()["code"] == "second_factor_required"
+    assert "set-cookie" not in r.headers
+    r = web.post("/api/v1/auth/login", json=creds | {"totp_code": wrong})
+    assert r.json()["code"] == "wrong_second_factor"
+    r = web.post("/api/v1/auth/login", json=creds | {"recovery_code": codes[0]})
+    assert r.status_code == 200
+    r = web.post("/api/v1/auth/login", json=creds | {"recovery_code": codes[0]})
+    assert r.status_code == 401  # a recovery code works once
+    r = web.post("/api/v1/auth/login", json=creds | {"recovery_code": codes[1].upper()})
+    assert r.status_code == 200
+
+
+def test_a_totp_code_is_good_only_once() -> None:
+    import time
+
+    import pyotp
+
+    from api.therapists import totp as totp_module
+
+    secret = pyotp.random_base32()
+    step = int(time.time()) // 30
+    code = pyotp.TOTP(secret).at(step * 30)
+    assert totp_module._matching_step(secret, code, None) == step
+    assert totp_module._matching_step(secret, code, step) is None
+    assert totp_module._matching_step(secret, "12a456", None) is None
