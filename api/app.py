@@ -103,5 +103,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         def index_page() -> FileResponse:
             return FileResponse(index)
 
+        therapist_page = frontend / "therapeut.html"
+
+        @app.get("/therapeut", include_in_schema=False)
+        def therapist_index() -> FileResponse:
+            # The therapists' pages: a second small app next to the practice app.
+            return FileResponse(therapist_page)
+
         app.mount("/", StaticFiles(directory=frontend), name="frontend")
     return app
