@@ -1,0 +1,683 @@
+"""The analysis pipeline: fold -> tokenise -> lemmatise -> sentences and clauses -> quotes ->
+negation -> indexed rule matching -> suppression and de-duplication -> verdict.
+
+Everything that is language knowledge lives in the YAML under rules/; this module only knows the
+mechanics. User text is never logged.
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import simplemma
+
+from api.feedback.loader import Rule, RuleSet
+from api.feedback.patterns import Pattern, SentView, decode
+from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
+from api.feedback.textnorm import Folded, fold, is_word, tokenize
+from api.feedback.types import Analysis, Finding
+
+SENTENCE_END = frozenset({".", "!", "?", "…", ";"})
+CLAUSE_PUNCT = frozenset({",", ":", "(", ")", "-", "–", "—", "/"})
+QUOTE_PAIRS: dict[str, frozenset[str]] = {
+    '"': frozenset({'"'}),
+    "'": frozenset({"'"}),
+    "„": frozenset({"”", "“", '"'}),
+    "“": frozenset({"”", '"'}),
+    "”": frozenset({"”"}),
+    "‘": frozenset({"’", "'"}),
+    "‚": frozenset({"‘", "’"}),
+    "«": frozenset({"»"}),
+    "»": frozenset({"«"}),
+    "‹": frozenset({"›"}),
+}
+QUOTE_CHARS = frozenset(QUOTE_PAIRS) | {"’", "›"}
+_SQUEEZE3 = re.compile(r"(\w)\1{2,}")
+_SQUEEZE2 = re.compile(r"(\w)\1+")
+_TOKEN_CACHE_MAX = 200_000
+_FORMATTER = string.Formatter()
+
+
+@dataclass(slots=True)
+class Tok:
+    form: str
+    keys: frozenset[str]
+    start: int  # folded offsets
+    end: int
+    word: bool
+
+
+@dataclass(slots=True)
+class Sentence:
+    toks: list[Tok]
+    view: SentView
+    question: bool
+    clause_subject: list[str]
+    quoted: list[bool]
+    neg: list[bool]  # forward scope of a negation ("niet [lui]")
+    negb: list[bool]  # backward: the verb before a clause-final "niet" ("ik [snap] het niet")
+    meta: list[bool]
+
+
+@dataclass(slots=True)
+class Raw:
+    rule: Rule
+    sent: int
+    first: int  # token positions in the sentence
+    last: int
+    clauses: tuple[int, int]
+    positions: tuple[int, ...]
+
+
+class Engine:
+    """Holds one compiled rule set; `analyze` is safe to call from many threads."""
+
+    def __init__(self, rules: RuleSet) -> None:
+        self.rs = rules
+        self.s = rules.settings
+        self._tokcache: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def _lemma(self, w: str) -> str:
+        fixed = self.s.lemma_fixes.get(w)
+        if fixed is not None:
+            return fixed
+        lem = simplemma.lemmatize(w, lang="nl")
+        return lem.replace("_", "").lower() if lem else w
+
+    def _word_keys(self, w: str) -> tuple[str, frozenset[str]]:
+        lemma = self._lemma(w)
+        keys = {w, lemma}
+        if w.isdigit():
+            keys.add("#num")
+        elif _looks_imperative(w, lemma):
+            keys.add("#imp")
+        if not (w in self.rs.fuzzy_words or simplemma.is_known(w, lang="nl")):
+            target = self._fuzzy(w)
+            if target is not None:
+                keys.add(target)
+                keys.add(self._lemma(target))
+        return w, frozenset(keys)
+
+    def _fuzzy(self, w: str) -> str | None:
+        if len(w) < 5 or not w.isalpha():
+            return None
+        table, words = self.rs.fuzzy_deletes, self.rs.fuzzy_words
+        got = table.get(w)  # a letter is missing
+        if got is not None:
+            return got
+        for i in range(len(w)):
+            d = w[:i] + w[i + 1 :]
+            if d in words:  # one letter too many
+                return d
+            got = table.get(d)  # one letter wrong, or two letters swapped
+            if got is not None:
+                return got
+        return None
+
+    def _token_info(self, raw: str) -> tuple[tuple[str, frozenset[str]], ...]:
+        got = self._tokcache.get(raw)
+        if got is not None:
+            return got
+        w = raw.replace("\u2019", "'")
+        variants = self.s.variants
+        words = variants.get(w)
+        if words is None and "'" in w:
+            words = variants.get(w.replace("'", ""))
+        if words is None and _SQUEEZE3.search(w):
+            # "nooooit" -> "nooit"; "altijdddd" -> "altijdd" -> "altijd"
+            two = _SQUEEZE3.sub(r"\1\1", w)
+            one = _SQUEEZE2.sub(r"\1", w)
+            pick = two if simplemma.is_known(two, lang="nl") else one
+            words = variants.get(pick, (pick,))
+        if words is None:
+            words = (w,)
+        info = tuple(self._word_keys(x) for x in words)
+        if len(self._tokcache) > _TOKEN_CACHE_MAX:
+            self._tokcache.clear()
+        self._tokcache[raw] = info
+        return info
+
+    def _tokens(self, folded: str) -> list[list[Tok]]:
+        """Tokens, split into sentences."""
+        sentences: list[list[Tok]] = []
+        cur: list[Tok] = []
+        prev_end = 0
+        for tok, start, end in tokenize(folded):
+            if cur and "\n" in folded[prev_end:start]:
+                sentences.append(cur)
+                cur = []
+            prev_end = end
+            if is_word(tok):
+                for form, keys in self._token_info(tok):
+                    cur.append(Tok(form, keys, start, end, True))
+                continue
+            if tok.startswith(".."):
+                tok = "…"
+            cur.append(Tok(tok, frozenset((tok,)), start, end, False))
+            if tok in SENTENCE_END:
+                sentences.append(cur)
+                cur = []
+        if cur:
+            sentences.append(cur)
+        return sentences
+
+    # -- structure -------------------------------------------------------------------------
+
+    def _sentence(self, toks: list[Tok]) -> Sentence:
+        s = self.s
+        connectors = s.connectors
+        n = len(toks)
+        clause = [0] * n
+        cstart = [False] * n
+        cend = [False] * n
+        c = 0
+        lead = True  # still at the start of a clause (only connectors so far)
+        for j, t in enumerate(toks):
+            f = t.form
+            joins = (
+                t.word
+                and f in connectors
+                and (f not in _SPLIT_IF_SUBJECT or self._dat_splits(toks, j))
+                and not (f == "maar" and j > 0 and toks[j - 1].form == "alleen")
+            )
+            if joins and j > 0:
+                if not lead:
+                    c += 1
+                lead = True
+            clause[j] = c
+            if lead and t.word:
+                cstart[j] = True
+                if not joins:
+                    lead = False
+            if not t.word and (f in CLAUSE_PUNCT or f in QUOTE_CHARS):
+                c += 1
+                lead = True
+        for j in range(n):
+            nxt = j + 1
+            cend[j] = nxt >= n or clause[nxt] != clause[j] or not toks[nxt].word
+        forms = [t.form for t in toks]
+        view = SentView([t.keys for t in toks], forms, clause, cstart, cend)
+        last = next((t for t in reversed(toks) if t.form not in QUOTE_CHARS), None)
+        first = next((t for t in toks if t.word), None)
+        question = last is not None and last.form == "?"
+        if not question and first is not None and first.form in s.question_words:
+            question = last is None or last.form not in (".", "!")
+        subjects = self._subjects(toks, clause)
+        neg, negb, meta = self._negation(toks, view)
+        view.neg = neg
+        return Sentence(toks, view, question, subjects, [False] * n, neg, negb, meta)
+
+    @staticmethod
+    def _dat_splits(toks: list[Tok], j: int) -> bool:
+        # "dat" opens a subordinate clause ("ik vind dat jij...") when a subject follows it;
+        # as a pronoun ("dank je dat je dat zegt") it does not.
+        nxt = toks[j + 1].form if j + 1 < len(toks) else ""
+        return nxt in _SUBJECTISH
+
+    def _subjects(self, toks: list[Tok], clause: list[int]) -> list[str]:
+        pron = self.s.subject_pronouns
+        out: list[str] = []
+        j = 0
+        n = len(toks)
+        while j < n:
+            c = clause[j]
+            k = j
+            words: list[str] = []
+            while k < n and clause[k] == c:
+                t = toks[k]
+                if t.word and not (not words and t.form in self.s.connectors):
+                    words.append(t.form)
+                k += 1
+            out.extend([_clause_subject(words, pron)] * (c + 1 - len(out)))
+            j = k
+        return out
+
+    def _negation(
+        self, toks: list[Tok], view: SentView
+    ) -> tuple[list[bool], list[bool], list[bool]]:
+        s = self.s
+        n = len(toks)
+        neg = [False] * n
+        negb = [False] * n
+        meta = [False] * n
+        pre = s.neg_pre
+        if not any(t.form in pre for t in toks):
+            return neg, negb, meta
+        pseudo: set[int] = set()
+        for p in s.neg_pseudo:
+            for j in _trigger_positions(p, view):
+                got = p.match_at(view, j)
+                if got:
+                    pseudo.update(decode(got)[0])
+        term = s.neg_terminators
+        clause = view.clause
+        for j, t in enumerate(toks):
+            if t.form not in pre or j in pseudo:
+                continue
+            k = j + 1
+            while k < n and k - j <= s.neg_window and clause[k] == clause[j]:
+                if toks[k].form in term:
+                    break
+                neg[k] = True
+                k += 1
+            # Dutch puts "niet" after the finite verb: "ik snap het niet" negates "snap".
+            k = j - 1
+            while (
+                k >= 0 and clause[k] == clause[j] and s.subject_pronouns.get(toks[k].form) is None
+            ):
+                negb[k] = True
+                k -= 1
+        for p in s.neg_meta:
+            for j in _trigger_positions(p, view):
+                got = p.match_at(view, j)
+                if not got:
+                    continue
+                k = max(decode(got)[0]) + 1
+                while k < n and toks[k].form not in term and toks[k].form not in SENTENCE_END:
+                    neg[k] = meta[k] = True
+                    k += 1
+        for p in s.neg_post:
+            for j in _trigger_positions(p, view):
+                got = p.match_at(view, j)
+                if not got:
+                    continue
+                first = min(decode(got)[0])
+                for k in range(max(0, first - s.neg_window * 2), first):
+                    neg[k] = meta[k] = True
+        return neg, negb, meta
+
+    @staticmethod
+    def _quotes(sentences: list[Sentence]) -> None:
+        """Mark reported speech: a quoted stretch of 2+ words next to words of one's own."""
+        flat = [(si, j, t) for si, se in enumerate(sentences) for j, t in enumerate(se.toks)]
+        spans: list[tuple[int, int]] = []
+        open_at = -1
+        closers: frozenset[str] = frozenset()
+        for idx, (_, _, t) in enumerate(flat):
+            if t.word:
+                continue
+            if open_at >= 0 and t.form in closers:
+                spans.append((open_at, idx))
+                open_at = -1
+            elif open_at < 0 and t.form in QUOTE_PAIRS:
+                open_at = idx
+                closers = QUOTE_PAIRS[t.form]
+        if not spans:
+            return
+        inside = [False] * len(flat)
+        for a, b in spans:
+            for x in range(a, b + 1):
+                inside[x] = True
+        outside_words = sum(1 for x, (_, _, t) in enumerate(flat) if t.word and not inside[x])
+        if outside_words < 2:
+            return  # the whole text is in quotes: that is what the user means to say
+        for a, b in spans:
+            words = sum(1 for x in range(a + 1, b) if flat[x][2].word)
+            if words < 2 and not any(
+                flat[x][2].keys & _SPEECH_VERBS for x in range(max(0, a - 3), min(len(flat), b + 4))
+            ):
+                continue  # scare quotes around one word stay the speaker's own
+            for x in range(a, b + 1):
+                si, j, _ = flat[x]
+                sentences[si].quoted[j] = True
+
+    # -- rules -----------------------------------------------------------------------------
+
+    def _match_sentence(self, si: int, se: Sentence, role: str, out: list[Raw]) -> None:
+        index = self.rs.role_index[role]
+        view = se.view
+        bag = view.bag
+        # Candidate (rule, pattern) pairs: those whose trigger words occur in the sentence.
+        cands: set[tuple[int, int]] = set()
+        for key in bag:
+            found = index.get(key)
+            if found:
+                cands.update(found)
+        if not cands:
+            return
+        rules = self.rs.rules
+        keys = view.keys
+        n = view.n
+        for ri, pi in sorted(cands):
+            rule = rules[ri]
+            pattern = rule.patterns[pi]
+            if not pattern.possible(bag):
+                continue
+            view.block = rule.negation == "block"
+            trig = pattern.triggers()
+            for j in range(n):
+                if trig.isdisjoint(keys[j]):
+                    continue
+                enc = pattern.match_at(view, j)
+                if enc is None:
+                    continue
+                got, content = decode(enc)
+                if not self._accept(rule, se, got, content, j):
+                    continue
+                lo, hi = min(got), max(got)
+                out.append(Raw(rule, si, lo, hi, (view.clause[lo], view.clause[hi]), tuple(got)))
+        view.block = False
+
+    def _accept(
+        self, rule: Rule, se: Sentence, got: list[int], content: list[int], anchor: int
+    ) -> bool:
+        if rule.question is not None and rule.question != se.question:
+            return False
+        if rule.subject is not None:
+            # The anchor's clause decides; a match that runs on into the next clause ("elke
+            # keer als ik iets vertel, | pak je...") may take its subject from there.
+            subj = se.clause_subject
+            clause = se.view.clause
+            if all(subj[clause[p]] not in rule.subject for p in (anchor, min(got), max(got))):
+                return False
+        if not rule.quoted and any(se.quoted[p] for p in got):
+            return False
+        pre = self.s.neg_pre
+        if any(se.meta[p] for p in got):
+            return False
+        # Negation is about the content words (lexicon matches) where the pattern has them,
+        # otherwise about every matched word except the negation itself.
+        if content:
+            negated = any(se.neg[p] for p in content if se.toks[p].form not in pre)
+        else:
+            focus = [p for p in got if se.toks[p].form not in pre]
+            negated = any(se.neg[p] or se.negb[p] for p in focus)
+        if rule.negation == "block" and negated:
+            return False
+        if rule.negation == "require" and not negated:
+            return False
+        if rule.unless:
+            clause = se.view.clause
+            if rule.unless_scope == "sentence":
+                lo, hi = 0, se.view.n
+            else:
+                # "clause": the clause before and after count too ("ik kan me voorstellen | dat
+                # je..."); "own": only the clauses the match is in.
+                wide = 0 if rule.unless_scope == "own" else 1
+                c0, c1 = clause[min(got)] - wide, clause[max(got)]
+                lo = min(got)
+                while lo > 0 and clause[lo - 1] >= c0:
+                    lo -= 1
+                hi = max(got) + 1
+                # The clause right after counts too: "je moet weten | dat ik van je hou".
+                while hi < se.view.n and clause[hi] <= c1 + wide:
+                    hi += 1
+            block = se.view.block
+            try:
+                for p in rule.unless:
+                    # A bare word-list exclusion ("@positive") is not met by a negated word:
+                    # "je bent nooit eerlijk" is no praise.
+                    se.view.block = len(p.elements) == 1
+                    if p.search(se.view, lo, hi) is not None:
+                        return False
+            finally:
+                se.view.block = block
+        return True
+
+    @staticmethod
+    def _resolve(raws: list[Raw], role: str, dedupe: bool = True) -> list[Raw]:
+        # Rules that only count next to another finding ("ik vind dat" + a judgement).
+        plain = [r for r in raws if not r.rule.requires]
+        kept = list(plain)
+        for r in raws:
+            if r.rule.requires and any(
+                o.sent == r.sent and o.rule.category_for(role) in r.rule.requires for o in plain
+            ):
+                kept.append(r)
+        # Suppression: a finding can cancel weaker readings of the same words or the clause
+        # right after it ("ik merk dat je niet..." is an observation, not a reproach).
+        dropped: set[int] = set()
+        for a in kept:
+            if not a.rule.suppress:
+                continue
+            for bi, b in enumerate(kept):
+                if b is a or b.sent != a.sent:
+                    continue
+                if (
+                    b.rule.id not in a.rule.suppress
+                    and b.rule.category_for(role) not in a.rule.suppress
+                ):
+                    continue
+                scope = a.rule.suppress_scope
+                overlaps = b.first <= a.last and a.first <= b.last
+                after = b.first >= a.first and b.clauses[0] <= a.clauses[1] + 1
+                if overlaps or scope == "sentence" or (scope == "next" and after):
+                    dropped.add(bi)
+        kept = [r for i, r in enumerate(kept) if i not in dropped]
+        if not dedupe:
+            return kept
+        # One finding per category per stretch of words: keep the longest.
+        kept.sort(key=lambda r: (r.sent, r.first, -(r.last - r.first), -r.rule.weight))
+        out: list[Raw] = []
+        for r in kept:
+            cat = r.rule.category_for(role)
+            if any(
+                o.sent == r.sent
+                and o.rule.category_for(role) == cat
+                and o.first <= r.last
+                and r.first <= o.last
+                for o in out
+            ):
+                continue
+            out.append(r)
+        return out
+
+    # -- public ----------------------------------------------------------------------------
+
+    def fired(self, text: str, role: Role = "speaker") -> set[str]:
+        """Ids of every rule that matched, before findings of one category are merged.
+        For tests and rule authors: the rule examples are checked against this."""
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}")
+        folded = fold(text)
+        sentences = [self._sentence(toks) for toks in self._tokens(folded.text)]
+        self._quotes(sentences)
+        raws: list[Raw] = []
+        for si, se in enumerate(sentences):
+            self._match_sentence(si, se, role, raws)
+        return {r.rule.id for r in self._resolve(raws, role, dedupe=False)}
+
+    def analyze(self, text: str, role: Role = "speaker", expect: Sequence[str] = ()) -> Analysis:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; expected one of {ROLES}")
+        if isinstance(expect, str):
+            expect = (expect,)
+        expected = tuple(expect)
+        for c in expected:
+            if c not in CATEGORIES:
+                raise ValueError(f"unknown category {c!r}")
+        if not isinstance(text, str):
+            raise TypeError("text must be a str")
+        folded = fold(text)
+        sentences = [self._sentence(toks) for toks in self._tokens(folded.text)]
+        if any(not t.word and t.form in QUOTE_CHARS for se in sentences for t in se.toks):
+            self._quotes(sentences)
+        raws: list[Raw] = []
+        for si, se in enumerate(sentences):
+            self._match_sentence(si, se, role, raws)
+        resolved = self._resolve(raws, role)
+        findings = [self._finding(r, sentences, folded, text, role) for r in resolved]
+        findings.sort(key=lambda f: (f.start, f.end))
+        return self._analysis(text, role, findings, expected, resolved)
+
+    def _finding(
+        self, r: Raw, sentences: list[Sentence], folded: Folded, text: str, role: str
+    ) -> Finding:
+        se = sentences[r.sent]
+        start, end = folded.span(se.toks[r.first].start, se.toks[r.last].end)
+        cat = r.rule.category_for(role)
+        suggestion = None
+        if r.rule.suggestion:
+            s0, s1 = folded.span(se.toks[0].start, se.toks[-1].end)
+            clause = se.view.clause
+            last = r.last
+            while last + 1 < len(se.toks) and clause[last + 1] == clause[r.last]:
+                last += 1
+            feeling = next(
+                (
+                    self.s.feeling_hints[k]
+                    for p in range(r.first, last + 1)
+                    for k in se.toks[p].keys
+                    if k in self.s.feeling_hints
+                ),
+                "…",
+            )
+            suggestion = _render(
+                r.rule.suggestion,
+                {"match": text[start:end], "sentence": text[s0:s1].strip(), "feeling": feeling},
+            )
+        category = CATEGORIES[cat]
+        return Finding(
+            rule_id=r.rule.id,
+            category=cat,
+            polarity=category.polarity,
+            start=start,
+            end=end,
+            text=text[start:end],
+            label=category.label,
+            message=r.rule.message,
+            tip=r.rule.tip,
+            suggestion=suggestion,
+        )
+
+    def _analysis(
+        self,
+        text: str,
+        role: Role,
+        findings: list[Finding],
+        expected: tuple[str, ...],
+        raws: list[Raw],
+    ) -> Analysis:
+        cats = frozenset(f.category for f in findings)
+        unsafe = [f for f in findings if f.polarity == "unsafe"]
+        verdict: Verdict = "unsafe" if unsafe else ("safe" if findings else "almost")
+        weights = {r.rule.id: r.rule.weight for r in raws}
+        summaries = self.s.summaries
+        suggestion: str | None = None
+        if unsafe:
+            main = max(unsafe, key=lambda f: (weights.get(f.rule_id, 1.0), -f.start))
+            summary = summaries.get("unsafe", "").format(label=main.label.lower())
+            ranked = sorted(unsafe, key=lambda f: (-weights.get(f.rule_id, 1.0), f.start))
+            suggestion = next((f.suggestion for f in ranked if f.suggestion), None)
+        elif findings:
+            main = max(findings, key=lambda f: weights.get(f.rule_id, 1.0))
+            summary = summaries.get(f"safe_{main.category}", summaries.get("safe", ""))
+        else:
+            summary = summaries.get(f"almost_{role}", summaries.get("almost", ""))
+            suggestion = summaries.get(f"scaffold_{role}") or None
+        missing = tuple(c for c in expected if c not in cats)
+        return Analysis(
+            verdict=verdict,
+            role=role,
+            findings=tuple(findings),
+            expected=expected,
+            missing=missing,
+            summary=summary,
+            suggestion=suggestion,
+            categories=cats,
+        )
+
+
+# Connectors that only open a clause when a subject follows ("sinds we samenwonen"), not as a
+# preposition or pronoun ("sinds de zomer", "dank je dat je dat zegt").
+_SPLIT_IF_SUBJECT = frozenset({"dat", "sinds", "als", "toen", "zoals"})
+# A one-word quote next to these is someone's reported word ("dat je 'nooit' zegt").
+_SPEECH_VERBS = frozenset({"zeggen", "noemen", "roepen", "schreeuwen", "vragen", "antwoorden"})
+_SUBJECTISH = frozenset(
+    [
+        "ik",
+        "je",
+        "jij",
+        "u",
+        "ge",
+        "gij",
+        "jy",
+        "we",
+        "wij",
+        "ze",
+        "zij",
+        "hij",
+        "het",
+        "dat",
+        "die",
+        "er",
+        "men",
+        "jullie",
+        "mijn",
+        "jouw",
+        "zijn",
+        "haar",
+        "onze",
+        "mensen",
+        "iedereen",
+        "niemand",
+        "we",
+    ]
+)
+_DEMONSTRATIVE = frozenset({"dat", "dit", "het", "die", "daar", "hier", "zoiets"})
+_STRONG = frozenset({"ik", "jij", "gij", "wij", "we", "zij", "hij", "jullie", "u", "je"})
+
+
+def _clause_subject(words: list[str], pron: dict[str, str]) -> str:
+    if not words:
+        return "none"
+    first = words[0]
+    if first in _DEMONSTRATIVE:
+        # "Dat heb ik nooit gezegd": object first, subject after the verb.
+        if len(words) > 2 and words[2] in _STRONG and words[2] != "je" and words[2] in pron:
+            return pron[words[2]]
+        return "other"
+    who = pron.get(first)
+    if who is not None:
+        return who
+    # Inversion after an adverb or question word: "Nooit luister je", "Waarom doe je zo?"
+    for w in words[1:4]:
+        who = pron.get(w)
+        if who is not None:
+            return who
+    return "none"
+
+
+_VOWELS = frozenset("aeiou")
+_VOICE = {"f": "v", "s": "z"}
+
+
+def _looks_imperative(w: str, lemma: str) -> bool:
+    """A verb stem as used for orders: "leg" (leggen), "geef" (geven), "praat" (praten)."""
+    if len(w) < 2 or lemma == w or not lemma.endswith("n") or not w.isalpha():
+        return False
+    if lemma.startswith(w) and len(lemma) - len(w) <= 3:
+        return True
+    stems = []
+    if w[-1] in _VOICE:
+        stems.append(w[:-1] + _VOICE[w[-1]])
+    if len(w) >= 3 and w[-2] in _VOWELS and w[-2] == w[-3]:
+        stems.append(w[:-2] + w[-1])  # "praat" -> "prat" (praten)
+        if w[-1] in _VOICE:
+            stems.append(w[:-2] + _VOICE[w[-1]])  # "lees" -> "lez" (lezen)
+    return any(lemma.startswith(st) and len(lemma) - len(st) <= 3 for st in stems)
+
+
+def _trigger_positions(p: Pattern, view: SentView) -> list[int]:
+    trig = p.triggers()
+    if trig.isdisjoint(view.bag) or not p.possible(view.bag):
+        return []
+    return [j for j in range(view.n) if not trig.isdisjoint(view.keys[j])]
+
+
+class _SafeDict(dict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "…"
+
+
+def _render(template: str, values: dict[str, str]) -> str:
+    return template.format_map(_SafeDict(values)).replace("….", "…")
+
+
+def template_fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in _FORMATTER.parse(template) if name}
