@@ -45,5 +45,9 @@ bench: install
 	$(PY) -m api.feedback.bench
 	$(PY) -m bench.reply_latency
 
+demo: install
+	$(PY) -m api.migrate
+	$(PY) -m api.demo
+
 clean:
 	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache

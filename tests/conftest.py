@@ -93,8 +93,9 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="session")
 def plain_client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    """For routes that never touch the database (analyze, healthz, catalogue)."""
-    url = f"sqlite:///{tmp_path_factory.mktemp('plain') / 'unused.db'}"
+    """One app for the whole run, for tests that need no fresh database of their own."""
+    url = f"sqlite:///{tmp_path_factory.mktemp('plain') / 'plain.db'}"
+    upgrade(url)
     settings = Settings(environment="test", database_url=url, dialogues_dir=FIXTURE_DIALOGUES)
     with TestClient(create_app(settings)) as c:
         yield c

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -104,8 +106,12 @@ class LoginRefused:
     error: AppError
 
 
-def _limit_keys(email: str, address: str | None) -> tuple[str, str]:
-    return f"acct:{token_hash(email)[:32]}", f"addr:{token_hash(address or '-')[:32]}"
+def _limit_keys(secret: str, email: str, address: str | None) -> tuple[str, str]:
+    # Keyed hashes: the ledger cannot be turned back into addresses by trying every IPv4.
+    def keyed(value: str) -> str:
+        return hmac.new(secret.encode(), value.encode(), hashlib.sha256).hexdigest()[:32]
+
+    return f"acct:{keyed(email)}", f"addr:{keyed(address or '-')}"
 
 
 def login(
@@ -122,7 +128,7 @@ def login(
     the answer is an error."""
     now = utcnow()
     email = normalise_email(email)
-    account_key, address_key = _limit_keys(email, address)
+    account_key, address_key = _limit_keys(settings.secret_key, email, address)
     since = now - timedelta(minutes=settings.login_window_minutes)
     if (
         repository.failures_since(db, account_key, since) >= settings.login_max_failures_per_account
