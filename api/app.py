@@ -15,6 +15,7 @@ from api import logs, retention
 from api.analysis.router import router as analysis_router
 from api.config import Settings, get_settings
 from api.db import build_engine, build_sessionmaker
+from api.error_schemas import ERROR_RESPONSES
 from api.handlers import install_error_handlers
 from api.homework.router import client_router as homework_client_router
 from api.homework.router import router as homework_router
@@ -70,6 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         # Our own /docs page serves Swagger UI from this origin, under the strict CSP.
         docs_url=None,
         redoc_url=None,
+        responses=ERROR_RESPONSES,
     )
     app.state.settings = settings
     app.state.catalogue = catalogue

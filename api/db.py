@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
-from sqlalchemy import Engine, MetaData, create_engine, event
+from sqlalchemy import Dialect, Engine, MetaData, String, Text, TypeDecorator, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
@@ -27,6 +27,28 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class _NulFree(TypeDecorator[str]):
+    """PostgreSQL text cannot hold NUL bytes, and no person means one. They are dropped on the
+    way in, for stored text and for the values we look rows up by alike, so a NUL in any input
+    is a harmless no-op instead of a database error."""
+
+    impl: Any = String
+    cache_ok = True
+
+    def process_bind_param(self, value: str | None, dialect: Dialect) -> str | None:
+        return value.replace("\x00", "") if isinstance(value, str) else value
+
+
+class NulFreeString(_NulFree):
+    impl = String
+    cache_ok = True
+
+
+class NulFreeText(_NulFree):
+    impl = Text
+    cache_ok = True
 
 
 SQLITE_PRAGMAS = (

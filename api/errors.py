@@ -39,3 +39,7 @@ class ValidationFailed(AppError):
     status_code = 422
     code = "validation_error"
     default_detail = "Er klopt iets niet aan wat je stuurde."
+
+    def body(self) -> dict[str, Any]:
+        # The same shape as a request that failed validation, so clients handle one 422.
+        return {"errors": [], **super().body()}

@@ -27,6 +27,7 @@ from api.homework.schemas import (
     SharingIn,
     UploadIn,
     UploadOut,
+    UploadRefusedOut,
 )
 from api.practice.router import view as session_view
 from api.practice.schemas import SessionCreatedOut
@@ -222,7 +223,7 @@ def _csv_safe(value: object) -> object:
     "/own-scenarios",
     response_model=UploadOut,
     status_code=201,
-    responses={422: {"model": UploadOut}},
+    responses={422: {"model": UploadRefusedOut}},
 )
 def upload_scenario(body: UploadIn, who: CurrentTherapist, db: SessionDep) -> Any:
     """Upload a scenario (YAML). The same linter as ours runs; its findings come back line by

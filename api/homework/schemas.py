@@ -163,3 +163,13 @@ class CustomScenarioOut(BaseModel):
 class UploadOut(BaseModel):
     scenario: CustomScenarioOut | None
     diagnostics: list[DiagnosticOut]
+
+
+class UploadRefusedOut(BaseModel):
+    """A 422: either the scenario has errors (diagnostics, line by line) or the request itself
+    did not validate (errors)."""
+
+    detail: str
+    code: str
+    diagnostics: list[DiagnosticOut] = []
+    errors: list[dict[str, object]] = []

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from api.db import Base
+from api.db import Base, NulFreeString, NulFreeText
 
 
 def utcnow() -> datetime:
@@ -18,10 +18,10 @@ def utcnow() -> datetime:
 class PracticeSession(Base):
     __tablename__ = "practice_sessions"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = mapped_column(NulFreeString(36), primary_key=True)
     # Only a hash of the secret token is stored: a leaked database does not open sessions.
-    token_hash: Mapped[str] = mapped_column(String(64))
-    scenario_id: Mapped[str] = mapped_column(String(100), index=True)
+    token_hash: Mapped[str] = mapped_column(NulFreeString(64))
+    scenario_id: Mapped[str] = mapped_column(NulFreeString(100), index=True)
     # Set when a therapist's own scenario is played (it lives in the database, not dialogues/).
     custom_scenario_id: Mapped[str | None] = mapped_column(
         ForeignKey("custom_scenarios.id", ondelete="CASCADE"), nullable=True, index=True
@@ -31,7 +31,7 @@ class PracticeSession(Base):
         ForeignKey("homework.id", ondelete="CASCADE"), nullable=True, index=True
     )
     scenario_version: Mapped[int] = mapped_column(Integer)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(NulFreeString(20))
     # The runtime state (node, attempts, variables) as JSON; no user text lives here.
     state: Mapped[dict[str, Any]] = mapped_column(JSON)
     # Optimistic concurrency: a write only lands when the turn it read is still current.
@@ -62,10 +62,10 @@ class SessionEvent(Base):
     )
     seq: Mapped[int] = mapped_column(Integer)
     turn: Mapped[int] = mapped_column(Integer)
-    kind: Mapped[str] = mapped_column(String(20))
-    node_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(NulFreeString(20))
+    node_id: Mapped[str] = mapped_column(NulFreeString(100))
     # The user's own words for replies (the only user text we keep); scenario text otherwise.
-    text: Mapped[str | None] = mapped_column(Text, nullable=True)
+    text: Mapped[str | None] = mapped_column(NulFreeText, nullable=True)
     # Kind-specific facts: speaker and name, verdict and categories, choice id, outcome,
     # and the variables after this step (for the connection chart).
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

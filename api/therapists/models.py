@@ -4,25 +4,25 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import DateTime, ForeignKey, Index, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
-from api.db import Base
+from api.db import Base, NulFreeString
 from api.practice.models import utcnow
 
 
 class Therapist(Base):
     __tablename__ = "therapists"
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    id: Mapped[str] = mapped_column(NulFreeString(36), primary_key=True)
     # Lower-cased on the way in, so "Anna@Praktijk.nl" and "anna@praktijk.nl" are one account.
-    email: Mapped[str] = mapped_column(String(254), unique=True)
-    password_hash: Mapped[str] = mapped_column(String(255))
+    email: Mapped[str] = mapped_column(NulFreeString(254), unique=True)
+    password_hash: Mapped[str] = mapped_column(NulFreeString(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     # Second factor (TOTP). The seed must be readable to check codes; it is never sent back
     # after setup. `totp_last_step` stops a code from being used twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
-    totp_pending_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    totp_secret: Mapped[str | None] = mapped_column(NulFreeString(64), nullable=True)
+    totp_pending_secret: Mapped[str | None] = mapped_column(NulFreeString(64), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 
@@ -35,7 +35,7 @@ class RecoveryCode(Base):
     therapist_id: Mapped[str] = mapped_column(
         ForeignKey("therapists.id", ondelete="CASCADE"), index=True
     )
-    code_hash: Mapped[str] = mapped_column(String(64))
+    code_hash: Mapped[str] = mapped_column(NulFreeString(64))
     used_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
 
 
@@ -45,11 +45,11 @@ class AuthSession(Base):
     __tablename__ = "auth_sessions"
 
     # SHA-256 of the cookie value: the cookie itself is never stored.
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    id: Mapped[str] = mapped_column(NulFreeString(64), primary_key=True)
     therapist_id: Mapped[str] = mapped_column(
         ForeignKey("therapists.id", ondelete="CASCADE"), index=True
     )
-    csrf_token: Mapped[str] = mapped_column(String(64))
+    csrf_token: Mapped[str] = mapped_column(NulFreeString(64))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_seen_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -63,5 +63,5 @@ class LoginAttempt(Base):
     __table_args__ = (Index("ix_login_attempts_key_at", "key", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(NulFreeString(80))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
