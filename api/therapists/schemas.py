@@ -5,7 +5,9 @@ from pydantic import BaseModel, ConfigDict, Field, StrictStr
 
 class RegisterIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    email: StrictStr = Field(min_length=3, max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$")
+    email: StrictStr = Field(
+        min_length=3, max_length=254, pattern=r"^[^@\s\x00]+@[^@\s\x00]+\.[^@\s\x00]+$"
+    )
     password: StrictStr = Field(max_length=1024)
 
 
