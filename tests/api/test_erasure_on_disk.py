@@ -27,7 +27,9 @@ def test_a_deleted_session_leaves_no_trace_on_disk(tmp_path: Path) -> None:
     with TestClient(create_app(settings)) as c:
         r = c.post("/api/v1/sessions", json={"scenario_id": "api-oefening"})
         sid, tok = r.json()["id"], {"X-Session-Token": r.json()["token"]}
-        assert c.post(f"/api/v1/sessions/{sid}/reply", json={"text": CANARY}, headers=tok).is_success
+        assert c.post(
+            f"/api/v1/sessions/{sid}/reply", json={"text": CANARY}, headers=tok
+        ).is_success
         assert CANARY.encode() in on_disk(db_file)  # the test can see the text before erasure
         assert c.delete(f"/api/v1/sessions/{sid}", headers=tok).status_code == 204
         assert CANARY.encode() not in on_disk(db_file)

@@ -13,7 +13,9 @@ from api.practice.models import PracticeSession, SessionEvent, utcnow
 from api.retention import purge, run
 
 
-def test_old_anonymous_sessions_go_recent_ones_stay(api: TestClient, fixture_settings: Settings) -> None:
+def test_old_anonymous_sessions_go_recent_ones_stay(
+    api: TestClient, fixture_settings: Settings
+) -> None:
     ids = [
         api.post("/api/v1/sessions", json={"scenario_id": "api-oefening"}).json()["id"]
         for _ in range(3)

@@ -240,7 +240,10 @@ def test_an_edited_scenario_without_the_node_asks_for_a_restart(
 def test_deleting_a_session_erases_it(api: TestClient) -> None:
     sid, tok, _ = start(api)
     api.post(f"/api/v1/sessions/{sid}/reply", json={"text": SAFE}, headers=tok)
-    assert api.delete(f"/api/v1/sessions/{sid}", headers={"X-Session-Token": "fout"}).status_code == 404
+    assert (
+        api.delete(f"/api/v1/sessions/{sid}", headers={"X-Session-Token": "fout"}).status_code
+        == 404
+    )
     assert api.delete(f"/api/v1/sessions/{sid}", headers=tok).status_code == 204
     assert api.get(f"/api/v1/sessions/{sid}", headers=tok).status_code == 404
     assert api.delete(f"/api/v1/sessions/{sid}", headers=tok).status_code == 404

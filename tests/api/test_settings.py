@@ -17,4 +17,6 @@ def test_production_refuses_the_development_secret() -> None:
 
 def test_postgres_urls_are_normalised_to_psycopg() -> None:
     assert Settings(database_url="postgres://u@h/db").database_url == "postgresql+psycopg://u@h/db"
-    assert Settings(database_url="postgresql://u@h/db").database_url == "postgresql+psycopg://u@h/db"
+    assert (
+        Settings(database_url="postgresql://u@h/db").database_url == "postgresql+psycopg://u@h/db"
+    )

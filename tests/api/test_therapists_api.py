@@ -232,7 +232,8 @@ def test_second_factor_with_recovery_codes(web: TestClient) -> None:
     r = web.post("/api/v1/auth/totp/enable", json={"code": totp.now()}, headers=headers)
     assert r.status_code == 200
     codes = r.json()["recovery_codes"]
-    assert len(codes) == 10 and len(set(codes)) == 10
+    assert len(codes) == 10
+    assert len(set(codes)) == 10
     assert web.get("/api/v1/auth/me").json()["therapist"]["second_factor"] is True
     web.post("/api/v1/auth/logout", headers=headers)
 
