@@ -39,6 +39,8 @@ test: install node_modules/.installed lint check-dialogues
 
 eval: install
 	$(PY) -m api.feedback.eval
+	@echo "--- the blind set (written in another style; rule authors do not read it) ---"
+	$(PY) -m api.feedback.eval --corpus tests/corpus/holdout.jsonl
 	$(PY) -m api.safety.eval
 
 bench: install
