@@ -39,7 +39,9 @@ def measure(database_url: str, replies: int) -> list[float]:
             sid, headers = r.json()["id"], {"X-Session-Token": r.json()["token"]}
             for reply in (UNSAFE, SAFE):
                 start = time.perf_counter()
-                r = client.post(f"/api/v1/sessions/{sid}/reply", json={"text": reply}, headers=headers)
+                r = client.post(
+                    f"/api/v1/sessions/{sid}/reply", json={"text": reply}, headers=headers
+                )
                 timings.append(time.perf_counter() - start)
                 assert r.status_code == 200, r.text
     return timings[:replies]
