@@ -94,8 +94,13 @@ class Engine:
         keys = {w, lemma}
         if w.isdigit():
             keys.add("#num")
-        elif _looks_imperative(w, lemma):
-            keys.add("#imp")
+        else:
+            if _looks_imperative(w, lemma):
+                keys.add("#imp")
+            if _looks_participle(w, lemma):
+                keys.add("#pp")
+            elif len(w) > 4 and w.endswith("en") and w.startswith(lemma) and w.isalpha():
+                keys.add("#inf")
         if not (w in self.rs.fuzzy_words or simplemma.is_known(w, lang="nl")):
             target = self._fuzzy(w)
             if target is not None:
@@ -158,6 +163,16 @@ class Engine:
                 continue
             if tok.startswith(".."):
                 tok = "…"
+            if (
+                not cur
+                and tok in _RHET
+                and sentences
+                and sentences[-1][-1].form in _RHET
+                and sentences[-1][-1].end == start
+            ):
+                # "??", "?!": one rhetorical ending, not an empty sentence of its own.
+                sentences[-1].append(Tok(tok, frozenset((tok, "#rhet")), start, end, False))
+                continue
             cur.append(Tok(tok, frozenset((tok,)), start, end, False))
             if tok in SENTENCE_END:
                 sentences.append(cur)
@@ -202,9 +217,14 @@ class Engine:
             cend[j] = nxt >= n or clause[nxt] != clause[j] or not toks[nxt].word
         forms = [t.form for t in toks]
         view = SentView([t.keys for t in toks], forms, clause, cstart, cend)
-        last = next((t for t in reversed(toks) if t.form not in QUOTE_CHARS), None)
+        last = next(
+            (t for t in reversed(toks) if t.form not in QUOTE_CHARS and "#rhet" not in t.keys),
+            None,
+        )
         first = next((t for t in toks if t.word), None)
-        question = last is not None and last.form == "?"
+        question = last is not None and (
+            last.form == "?" or (last.form == "!" and toks[-1].form == "?")
+        )
         if not question and first is not None and first.form in s.question_words:
             question = last is None or last.form not in (".", "!")
         subjects = self._subjects(toks, clause)
@@ -328,7 +348,9 @@ class Engine:
 
     # -- rules -----------------------------------------------------------------------------
 
-    def _match_sentence(self, si: int, se: Sentence, role: str, out: list[Raw]) -> None:
+    def _match_sentence(
+        self, si: int, se: Sentence, role: str, out: list[Raw], doc: Sequence[Sentence] = ()
+    ) -> None:
         index = self.rs.role_index[role]
         view = se.view
         bag = view.bag
@@ -341,8 +363,15 @@ class Engine:
         if not cands:
             return
         rules = self.rs.rules
-        keys = view.keys
-        n = view.n
+        # Where each key occurs, so a pattern only tries the positions of its triggers.
+        where: dict[str, list[int]] = {}
+        for j, ks in enumerate(view.keys):
+            for k in ks:
+                got_j = where.get(k)
+                if got_j is None:
+                    where[k] = [j]
+                else:
+                    got_j.append(j)
         for ri, pi in sorted(cands):
             rule = rules[ri]
             pattern = rule.patterns[pi]
@@ -350,21 +379,31 @@ class Engine:
                 continue
             view.block = rule.negation == "block"
             trig = pattern.triggers()
-            for j in range(n):
-                if trig.isdisjoint(keys[j]):
-                    continue
+            if len(trig) == 1:
+                (only,) = trig
+                positions: Sequence[int] = where.get(only, ())
+            else:
+                hits = [where[k] for k in trig if k in where]
+                positions = hits[0] if len(hits) == 1 else sorted({j for h in hits for j in h})
+            for j in positions:
                 enc = pattern.match_at(view, j)
                 if enc is None:
                     continue
                 got, content = decode(enc)
-                if not self._accept(rule, se, got, content, j):
+                if not self._accept(rule, se, got, content, j, doc):
                     continue
                 lo, hi = min(got), max(got)
                 out.append(Raw(rule, si, lo, hi, (view.clause[lo], view.clause[hi]), tuple(got)))
         view.block = False
 
     def _accept(
-        self, rule: Rule, se: Sentence, got: list[int], content: list[int], anchor: int
+        self,
+        rule: Rule,
+        se: Sentence,
+        got: list[int],
+        content: list[int],
+        anchor: int,
+        doc: Sequence[Sentence] = (),
     ) -> bool:
         if rule.question is not None and rule.question != se.question:
             return False
@@ -391,6 +430,18 @@ class Engine:
             return False
         if rule.negation == "require" and not negated:
             return False
+        if rule.unless and rule.unless_scope == "text":
+            # The whole message: "ik ben er klaar mee. Welterusten." closes the conversation.
+            for other in doc or (se,):
+                block = other.view.block
+                try:
+                    for p in rule.unless:
+                        other.view.block = len(p.elements) == 1
+                        if p.search(other.view, 0, other.view.n) is not None:
+                            return False
+                finally:
+                    other.view.block = block
+            return True
         if rule.unless:
             clause = se.view.clause
             if rule.unless_scope == "sentence":
@@ -479,7 +530,7 @@ class Engine:
         self._quotes(sentences)
         raws: list[Raw] = []
         for si, se in enumerate(sentences):
-            self._match_sentence(si, se, role, raws)
+            self._match_sentence(si, se, role, raws, sentences)
         return {r.rule.id for r in self._resolve(raws, role, dedupe=False)}
 
     def analyze(self, text: str, role: Role = "speaker", expect: Sequence[str] = ()) -> Analysis:
@@ -499,7 +550,7 @@ class Engine:
             self._quotes(sentences)
         raws: list[Raw] = []
         for si, se in enumerate(sentences):
-            self._match_sentence(si, se, role, raws)
+            self._match_sentence(si, se, role, raws, sentences)
         resolved = self._resolve(raws, role)
         findings = [self._finding(r, sentences, folded, text, role) for r in resolved]
         findings.sort(key=lambda f: (f.start, f.end))
@@ -661,6 +712,19 @@ def _looks_imperative(w: str, lemma: str) -> bool:
         if w[-1] in _VOICE:
             stems.append(w[:-2] + _VOICE[w[-1]])  # "lees" -> "lez" (lezen)
     return any(lemma.startswith(st) and len(lemma) - len(st) <= 3 for st in stems)
+
+
+_RHET = frozenset({"?", "!"})
+_PP_PREFIXES = ("ge", "be", "ver", "ont", "her", "er")
+
+
+def _looks_participle(w: str, lemma: str) -> bool:
+    """A past participle: "besteld", "gegamed", "uitgegeven", "vergokt"."""
+    if len(w) < 5 or lemma == w or not lemma.endswith("n") or not w.isalpha():
+        return False
+    if not (w.endswith(("d", "t")) or w.endswith("en")):
+        return False
+    return w.startswith(_PP_PREFIXES) or "ge" in w[2:6]
 
 
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:

@@ -127,7 +127,7 @@ class Rule:
     negation: NegationMode = "block"
     quoted: bool = False
     unless: list[Pattern] = field(default_factory=list)
-    unless_scope: Literal["own", "clause", "sentence"] = "clause"
+    unless_scope: Literal["own", "clause", "sentence", "text"] = "clause"
     suppress: frozenset[str] = frozenset()
     # overlap: only findings on the same words; next: also later in this or the next clause;
     # sentence: anywhere in the sentence.
@@ -328,8 +328,8 @@ def _rule(raw: Any, defaults: dict[str, Any], lexicons: Mapping[str, Lexicon], f
     if quoted not in ("skip", "allow"):
         raise RuleError(f"{where}: quoted must be skip or allow")
     unless_scope = r.get("unless_scope", "clause")
-    if unless_scope not in ("own", "clause", "sentence"):
-        raise RuleError(f"{where}: unless_scope must be own, clause or sentence")
+    if unless_scope not in ("own", "clause", "sentence", "text"):
+        raise RuleError(f"{where}: unless_scope must be own, clause, sentence or text")
     unless = [
         _compile(p, lexicons, f"{where} unless") for p in _str_list(r.get("unless", []), where)
     ]

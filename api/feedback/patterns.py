@@ -6,6 +6,8 @@ A pattern is a string of space-separated elements, matched over the tokens of on
     =word       the token's surface form is `word` (no lemma)
     @list       the token (or a multi-word phrase starting there) is in the lexicon list `list`
     #imp #num   a word feature: looks like an imperative verb stem ("leg", "geef"); a number
+    #pp #inf    looks like a past participle ("besteld", "uitgegeven"); an infinitive ("overleggen")
+    #rhet       a doubled question or exclamation mark ("??", "?!") at the end of a sentence
     nou_eens    the phrase "nou eens" (several tokens; usable as an alternative: a|nou_eens)
     a|=b|@c     any of these
     *           any one word
@@ -30,7 +32,7 @@ from dataclasses import dataclass, field
 from api.feedback.textnorm import fold_word
 
 # Word features the engine computes per token (they live in the token's keys like words do).
-FEATURES = frozenset({"#imp", "#num"})
+FEATURES = frozenset({"#imp", "#num", "#pp", "#inf", "#rhet"})
 MAX_GAP = 12
 MAX_ELEMENTS = 24
 # Bound on backtracking work per attempt, so no input can make matching super-linear.
@@ -178,6 +180,8 @@ COMMON = frozenset(
         "jouw",
         "je",
         "#imp",
+        "#pp",
+        "#inf",
         ",",
         "?",
         "!",
