@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from api import logs, retention
@@ -111,6 +111,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         def therapist_index() -> FileResponse:
             # The therapists' pages: a second small app next to the practice app.
             return FileResponse(therapist_page)
+
+        @app.get("/therapeut/", include_in_schema=False)
+        def therapist_slash() -> RedirectResponse:
+            # With a trailing slash the page's relative URLs would point one level too deep.
+            return RedirectResponse("/therapeut", status_code=308)
 
         app.mount("/", StaticFiles(directory=frontend), name="frontend")
     return app

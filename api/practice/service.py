@@ -49,6 +49,14 @@ class UnknownChoice(ValidationFailed):
     default_detail = "Deze keuze bestaat hier niet. Kies een van de getoonde mogelijkheden."
 
 
+class HomeworkSession(Conflict):
+    code = "homework_session"
+    default_detail = (
+        "Dit gesprek hoort bij huiswerk. Wis je gegevens op de pagina van je huiswerk; "
+        "dan wist je alles van dat huiswerk tegelijk."
+    )
+
+
 class SessionFinished(Conflict):
     code = "session_finished"
     default_detail = "Dit gesprek is al afgerond. Je kunt de oefening opnieuw beginnen."
@@ -172,6 +180,10 @@ def forget(db: Session, session_id: str, token: str | None) -> None:
     row = repository.get(db, session_id)
     if row is None or not matches(token, row.token_hash):
         raise NotFound(SESSION_NOT_FOUND)
+    if row.homework_id is not None:
+        # Homework attempts are erased all at once from the homework page, so the therapist
+        # sees "erased" rather than attempts quietly going missing.
+        raise HomeworkSession()
     repository.delete(db, row.id)
     mark_erased(db)
 

@@ -2,6 +2,7 @@
 //   #/                      home and catalogue
 //   #/oefen/<scenario_id>   start a scenario
 //   #/sessie/<session_id>   a practice session (also resume)
+//   #/huiswerk/<code>       homework from a therapist's private link
 //   #/zeg-het-veilig        check one sentence
 
 import { h, replaceChildren } from "./dom.js";
@@ -12,33 +13,22 @@ import { forgetSession } from "./api.js";
 import { renderHome } from "./home.js";
 import { renderStart, renderSession } from "./practice.js";
 import { renderCheck } from "./check.js";
-import { pageHeading, focusPageHeading } from "./ui.js";
+import { renderHomework } from "./homework.js";
+import { pageHeading, focusPageHeading, setQuietFocus } from "./ui.js";
+import { hashParts, interceptLinks, markCurrentNav, navigate } from "./nav.js";
 
 const view = document.getElementById("view");
 let cleanup = null;
 let firstRoute = true;
 
 function parseRoute(hash) {
-  const path = (hash || "").replace(/^#/, "") || "/";
-  const parts = path.split("/").filter(Boolean).map((p) => {
-    try {
-      return decodeURIComponent(p);
-    } catch {
-      return p;
-    }
-  });
+  const parts = hashParts(hash);
   if (parts.length === 0) return { name: "home" };
   if (parts[0] === "oefen" && parts[1]) return { name: "start", id: parts[1] };
   if (parts[0] === "sessie" && parts[1]) return { name: "session", id: parts[1] };
+  if (parts[0] === "huiswerk" && parts[1]) return { name: "homework", code: parts[1] };
   if (parts[0] === "zeg-het-veilig") return { name: "check" };
   return { name: "notfound" };
-}
-
-function markCurrentNav(name) {
-  document.querySelectorAll(".site-nav a[data-route]").forEach((a) => {
-    if (a.dataset.route === name) a.setAttribute("aria-current", "page");
-    else a.removeAttribute("aria-current");
-  });
 }
 
 async function route() {
@@ -55,6 +45,13 @@ async function route() {
     await renderStart(view, r.id);
   } else if (r.name === "session") {
     await renderSession(view, r.id);
+  } else if (r.name === "homework") {
+    setQuietFocus(!moveFocus);
+    try {
+      await renderHomework(view, r.code);
+    } finally {
+      setQuietFocus(false);
+    }
   } else if (r.name === "check") {
     cleanup = renderCheck(view);
   } else {
@@ -63,24 +60,6 @@ async function route() {
       h("a", { href: "#/", class: "button button-primary", "data-nav": true }, "Naar de oefeningen"));
     focusPageHeading();
   }
-}
-
-// In-app links replace the history entry instead of adding one: the app then holds a single
-// entry in the Back history, so after "Snel weg" the Back button cannot bring anyone here.
-function interceptLinks() {
-  document.addEventListener("click", (event) => {
-    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
-    const link = event.target instanceof Element ? event.target.closest("a[href^='#']") : null;
-    if (!link) return;
-    const href = link.getAttribute("href");
-    if (href === "#main") return; // skip link
-    event.preventDefault();
-    if (href === window.location.hash || (href === "#/" && !window.location.hash)) {
-      route();
-    } else {
-      window.location.replace(href);
-    }
-  });
 }
 
 function initDataControls() {
@@ -109,7 +88,9 @@ function initDataControls() {
   });
   yes.addEventListener("click", () => {
     Object.entries(allSessions()).forEach(([id, info]) => {
-      if (info && info.token) forgetSession(id, info.token);
+      // Homework practice stays with the homework (the client erases it there, on purpose);
+      // anonymous practice is only reachable from this device, so it goes from the server too.
+      if (info && info.token && !info.homework) forgetSession(id, info.token);
     });
     wipeAll();
     checkbox.checked = false;
@@ -121,13 +102,14 @@ function initDataControls() {
     status.textContent = "Je gegevens op dit apparaat zijn gewist.";
     start.focus();
     const r = parseRoute(window.location.hash);
-    if (r.name === "home" || r.name === "session") route();
+    if (r.name === "homework") navigate("#/"); // the code on screen is forgotten too
+    else if (r.name === "home" || r.name === "session") route();
   });
 }
 
 initQuickExit();
 initHelpToggle();
 initDataControls();
-interceptLinks();
+interceptLinks(route);
 window.addEventListener("hashchange", route);
 route();

@@ -2,7 +2,7 @@
 
 import { h, uid, replaceChildren } from "./dom.js";
 import { listScenarios } from "./api.js";
-import { sessionsInProgress } from "./storage.js";
+import { sessionsInProgress, storedHomework } from "./storage.js";
 import { errorPanel, pageHeading, roleLabel, levelLabel, minutesLabel, formatDate } from "./ui.js";
 
 let cachedScenarios = null;
@@ -14,14 +14,21 @@ export async function loadScenarios(force = false) {
 
 function resumeSection() {
   const sessions = sessionsInProgress();
-  if (!sessions.length) return null;
+  const homework = storedHomework();
+  if (!sessions.length && !homework.length) return null;
   return h("section", { class: "resume", "aria-labelledby": "resume-title" },
     h("h2", { id: "resume-title" }, "Verder waar je was"),
-    h("ul", { class: "resume-list" }, sessions.map((s) => h("li", {},
-      h("a", { href: `#/sessie/${encodeURIComponent(s.id)}`, class: "resume-link", "data-nav": true },
-        h("span", { class: "resume-title" }, s.title || "Oefening"),
-        s.updated ? h("span", { class: "resume-meta" }, `Laatst geoefend: ${formatDate(s.updated)}`) : null,
-      )))),
+    h("ul", { class: "resume-list" },
+      homework.map((hw) => h("li", {},
+        h("a", { href: `#/huiswerk/${encodeURIComponent(hw.code)}`, class: "resume-link", "data-nav": true, "data-testid": "resume-homework" },
+          h("span", { class: "resume-title" }, "Je huiswerk van je therapeut"),
+          h("span", { class: "resume-meta" }, hw.due ? `Af op ${hw.due}` : `Geopend: ${formatDate(hw.updated)}`)))),
+      sessions.map((s) => h("li", {},
+        h("a", { href: `#/sessie/${encodeURIComponent(s.id)}`, class: "resume-link", "data-nav": true },
+          h("span", { class: "resume-title" }, s.homework ? `${s.title || "Oefening"} (huiswerk)` : s.title || "Oefening"),
+          s.updated ? h("span", { class: "resume-meta" }, `Laatst geoefend: ${formatDate(s.updated)}`) : null,
+        ))),
+    ),
   );
 }
 

@@ -12,6 +12,7 @@ import { connectionChart } from "./chart.js";
 import { categoryLabel } from "./taxonomy.js";
 import { errorPanel, pageHeading, focusPageHeading, roleLabel } from "./ui.js";
 import { loadScenarios } from "./home.js";
+import { navigate } from "./nav.js";
 
 // A session just created is handed over to the #/sessie/ route without a second request.
 const freshSessions = new Map();
@@ -30,23 +31,27 @@ const OUTCOME_LABELS = {
   negative: "Het bleef schuren",
 };
 
-function navigate(hash) {
-  window.location.replace(hash);
+/**
+ * Keep a session just created (id + token on this device) and continue on the practice screen.
+ * `extra` marks homework practice: {homework: <code>, ref: <the scenario ref in the homework>}.
+ */
+export function openNewSession(session, extra = {}) {
+  saveSession(session.id, {
+    token: session.token,
+    scenario_id: session.scenario.id,
+    title: session.scenario.title,
+    status: session.status,
+    ...extra,
+  });
+  freshSessions.set(session.id, session);
+  navigate(`#/sessie/${encodeURIComponent(session.id)}`);
 }
 
 /** #/oefen/<scenario_id>: start a new session, then continue at #/sessie/<id>. */
 export async function renderStart(view, scenarioId) {
   replaceChildren(view, pageHeading("Oefening starten"), h("p", { class: "loading" }, "De oefening wordt klaargezet…"));
   try {
-    const session = await api.createSession(scenarioId);
-    saveSession(session.id, {
-      token: session.token,
-      scenario_id: session.scenario.id,
-      title: session.scenario.title,
-      status: session.status,
-    });
-    freshSessions.set(session.id, session);
-    navigate(`#/sessie/${encodeURIComponent(session.id)}`);
+    openNewSession(await api.createSession(scenarioId));
   } catch (err) {
     const home = h("a", { href: "#/", class: "button button-quiet", "data-nav": true }, "Naar alle oefeningen");
     replaceChildren(view, pageHeading("Oefening starten"),
@@ -68,19 +73,22 @@ export async function renderSession(view, sessionId) {
   const fresh = freshSessions.get(sessionId);
   if (fresh) {
     freshSessions.delete(sessionId);
-    new Practice(view, sessionId, stored.token).start(fresh, null);
+    new Practice(view, sessionId, stored).start(fresh, null);
     return;
   }
   replaceChildren(view, pageHeading(stored.title || "Oefening"), h("p", { class: "loading" }, "Je gesprek wordt geladen…"));
   try {
     const session = await api.getSession(sessionId, stored.token);
-    new Practice(view, sessionId, stored.token).start(session, session.transcript || []);
+    new Practice(view, sessionId, stored).start(session, session.transcript || []);
   } catch (err) {
     if (err instanceof ApiError && err.status === 404) {
       removeSession(sessionId);
       replaceChildren(view, pageHeading("Oefening niet gevonden"),
         h("p", {}, "Deze oefening kunnen we niet meer vinden. Misschien is ze verlopen. Je kunt hem gewoon opnieuw beginnen."),
-        stored.scenario_id
+        stored.homework
+          ? h("a", { href: homeworkHash(stored.homework), class: "button button-primary", "data-nav": true }, "Naar je huiswerk")
+          : null,
+        !stored.homework && stored.scenario_id
           ? h("a", { href: `#/oefen/${encodeURIComponent(stored.scenario_id)}`, class: "button button-primary", "data-nav": true }, "Begin opnieuw")
           : null,
         h("a", { href: "#/", class: "button button-quiet", "data-nav": true }, "Naar alle oefeningen"));
@@ -92,11 +100,18 @@ export async function renderSession(view, sessionId) {
   }
 }
 
+function homeworkHash(code) {
+  return `#/huiswerk/${encodeURIComponent(code)}`;
+}
+
 class Practice {
-  constructor(view, id, token) {
+  constructor(view, id, stored) {
     this.view = view;
     this.id = id;
-    this.token = token;
+    this.token = stored.token;
+    // Homework practice: the code of the homework link and the scenario's ref in it.
+    this.homework = stored.homework || null;
+    this.ref = stored.ref || null;
     this.session = null;
     this.composer = null;
     this.answeredPrompt = null;
@@ -111,7 +126,9 @@ class Practice {
     replaceChildren(this.view,
       h("div", { class: "practice" },
         h("div", { class: "practice-head" },
-          h("p", { class: "back-link" }, h("a", { href: "#/", "data-nav": true }, "← Alle oefeningen")),
+          h("p", { class: "back-link" }, this.homework
+            ? h("a", { href: homeworkHash(this.homework), "data-nav": true }, "← Terug naar je huiswerk")
+            : h("a", { href: "#/", "data-nav": true }, "← Alle oefeningen")),
           pageHeading(sc.title),
           h("p", { class: "practice-meta" }, `${roleLabel(sc.role)} · Je praat met ${this.partner}`)),
         h("section", { class: "conversation", "aria-labelledby": "conversation-title" },
@@ -234,8 +251,8 @@ class Practice {
   async renderEnding(session, fromResume) {
     const ending = session.ending || {};
     const summary = h("div", { class: "ending-details" }, h("p", { class: "loading" }, "Je gesprek wordt samengevat…"));
-    const next = h("a", { href: "#/", class: "button button-quiet", "data-nav": true }, "Volgende oefening");
     const scenarioId = session.scenario.id;
+    const actions = this.homework ? this.homeworkEndingActions() : this.endingActions(scenarioId);
     const titleId = uid("ending");
     const outcome = OUTCOME_LABELS[ending.outcome];
     replaceChildren(this.turn,
@@ -245,20 +262,9 @@ class Practice {
         outcome ? h("p", { class: "ending-outcome" }, outcome) : null,
         ending.reflection ? h("p", { class: "ending-reflection" }, ending.reflection) : null,
         summary,
-        h("div", { class: "button-row ending-actions" },
-          h("a", { href: `#/oefen/${encodeURIComponent(scenarioId)}`, class: "button button-primary", "data-nav": true }, "Opnieuw"),
-          next)));
+        actions));
     saveSession(this.id, { status: "finished" });
     if (!fromResume) announce(`Einde van de oefening. ${ending.title || ""}. ${ending.reflection || ""}`);
-
-    loadScenarios().then((list) => {
-      const i = list.findIndex((sc) => sc.id === scenarioId);
-      const following = list.length > 1 ? list[(i + 1) % list.length] : null;
-      if (following && following.id !== scenarioId) {
-        next.setAttribute("href", `#/oefen/${encodeURIComponent(following.id)}`);
-        next.setAttribute("aria-label", `Volgende oefening: ${following.title}`);
-      }
-    }).catch(() => { /* the link stays on the catalogue */ });
 
     const loadSummary = async () => {
       replaceChildren(summary, h("p", { class: "loading" }, "Je gesprek wordt samengevat…"));
@@ -282,6 +288,43 @@ class Practice {
     };
     await loadSummary();
     if (!fromResume && !this.skipEndingFocus) focusElement(this.turn.querySelector(".ending-title"));
+  }
+
+  endingActions(scenarioId) {
+    const next = h("a", { href: "#/", class: "button button-quiet", "data-nav": true }, "Volgende oefening");
+    loadScenarios().then((list) => {
+      const i = list.findIndex((sc) => sc.id === scenarioId);
+      const following = list.length > 1 ? list[(i + 1) % list.length] : null;
+      if (following && following.id !== scenarioId) {
+        next.setAttribute("href", `#/oefen/${encodeURIComponent(following.id)}`);
+        next.setAttribute("aria-label", `Volgende oefening: ${following.title}`);
+      }
+    }).catch(() => { /* the link stays on the catalogue */ });
+    return h("div", { class: "button-row ending-actions" },
+      h("a", { href: `#/oefen/${encodeURIComponent(scenarioId)}`, class: "button button-primary", "data-nav": true }, "Opnieuw"),
+      next);
+  }
+
+  /** Homework: practise this one again (as homework, so the therapist sees it) or go back. */
+  homeworkEndingActions() {
+    const error = h("div", { class: "ending-error" });
+    const again = h("button", { type: "button", class: "button button-primary" }, "Opnieuw");
+    const row = h("div", { class: "button-row ending-actions" },
+      this.ref ? again : null,
+      h("a", { href: homeworkHash(this.homework), class: "button button-quiet", "data-nav": true }, "Terug naar je huiswerk"));
+    again.addEventListener("click", async () => {
+      if (again.getAttribute("aria-disabled") === "true") return;
+      again.setAttribute("aria-disabled", "true");
+      replaceChildren(error);
+      try {
+        const fresh = await api.startHomeworkSession(this.homework, this.ref);
+        openNewSession(fresh, { homework: this.homework, ref: this.ref });
+      } catch (err) {
+        again.removeAttribute("aria-disabled");
+        replaceChildren(error, errorPanel(err, () => again.click()));
+      }
+    });
+    return h("div", {}, row, error);
   }
 
   // ---- actions --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ export const PREFIX = "veiliggezegd.";
 const SESSIONS_KEY = `${PREFIX}sessions`;
 const SETTINGS_KEY = `${PREFIX}settings`;
 const SAFETY_KEY = `${PREFIX}safety`;
+const HOMEWORK_KEY = `${PREFIX}homework`;
 
 function read(storage, key, fallback) {
   try {
@@ -55,6 +56,38 @@ export function sessionsInProgress() {
     .filter(([, info]) => info && info.status !== "finished" && typeof info.token === "string")
     .map(([id, info]) => ({ id, ...info }))
     .sort((a, b) => (b.updated || 0) - (a.updated || 0));
+}
+
+// Homework links opened on this device: the code is the key to the homework, so it stays here
+// (never in a title, a log or a request other than our own API) and goes with "Wis mijn gegevens".
+
+/** @returns {{code:string, title:string, updated:number}[]} newest first */
+export function storedHomework() {
+  return Object.entries(read(localStorage, HOMEWORK_KEY, {}))
+    .filter(([code, info]) => code && info && typeof info === "object")
+    .map(([code, info]) => ({ code, ...info }))
+    .sort((a, b) => (b.updated || 0) - (a.updated || 0));
+}
+
+export function rememberHomework(code, info = {}) {
+  const all = read(localStorage, HOMEWORK_KEY, {});
+  all[code] = { ...(all[code] || {}), ...info, updated: Date.now() };
+  write(localStorage, HOMEWORK_KEY, all);
+}
+
+export function forgetHomework(code) {
+  const all = read(localStorage, HOMEWORK_KEY, {});
+  delete all[code];
+  write(localStorage, HOMEWORK_KEY, all);
+}
+
+/** Forget this homework's practice sessions on this device (after the data was erased). */
+export function forgetHomeworkSessions(code) {
+  const sessions = allSessions();
+  Object.entries(sessions).forEach(([id, info]) => {
+    if (info && info.homework === code) delete sessions[id];
+  });
+  write(localStorage, SESSIONS_KEY, sessions);
 }
 
 export function getSettings() {

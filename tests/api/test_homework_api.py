@@ -335,3 +335,23 @@ def test_access_log_paths_are_redacted() -> None:
     RedactSecrets().filter(record)
     assert code not in record.getMessage()
     assert "/api/v1/h/…/export" in record.getMessage()
+
+
+def test_a_homework_session_is_erased_with_its_homework_only(
+    anna: Therapeut, visitor: TestClient
+) -> None:
+    hw = make_homework(anna)
+    visitor.put(f"/api/v1/h/{hw['code']}/sharing", json={"sharing": "texts"})
+    r = visitor.post(f"/api/v1/h/{hw['code']}/sessions", json={"scenario_id": "api-oefening"})
+    sid, tok = r.json()["id"], {"X-Session-Token": r.json()["token"]}
+    r = visitor.delete(f"/api/v1/sessions/{sid}", headers=tok)
+    assert r.status_code == 409
+    assert r.json()["code"] == "homework_session"
+    assert visitor.get(f"/api/v1/sessions/{sid}", headers=tok).status_code == 200
+
+
+def test_therapist_page_and_its_trailing_slash(visitor: TestClient) -> None:
+    assert visitor.get("/therapeut").status_code == 200
+    r = visitor.get("/therapeut/", follow_redirects=False)
+    assert r.status_code == 308
+    assert r.headers["location"] == "/therapeut"

@@ -72,6 +72,9 @@ class LiveServer:
         env["DATABASE_URL"] = f"sqlite:///{self.db_path}"
         env["ENVIRONMENT"] = "test"
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        # Cheap argon2 keeps therapist logins fast; the API tests check the real defaults.
+        env.setdefault("ARGON2_TIME_COST", "1")
+        env.setdefault("ARGON2_MEMORY_KIB", "1024")
         return env
 
     def migrate(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from playwright.sync_api import Locator, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SESSIONS_KEY = "veiliggezegd.sessions"
 
 FEEDBACK = "[data-testid=feedback-card]"
@@ -169,3 +171,36 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
         }"""
     )
     return [v for v in result if v["impact"] in ("serious", "critical")]
+
+
+def screenshot_path(name: str) -> Path:
+    """docs/<name> when UPDATE_SCREENSHOTS=1 (for the README); otherwise an artifact, so a normal
+    run never changes files in the repository."""
+    if os.environ.get("UPDATE_SCREENSHOTS") == "1":
+        target = ROOT / "docs" / name
+    else:
+        target = ARTIFACTS / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def save_screenshot(page: Page, name: str, width: int) -> Path:
+    """The whole <main> (and the header above it) as one PNG, written atomically."""
+    page.evaluate("() => document.activeElement && document.activeElement.blur()")
+    # A viewport as tall as the page: the sticky header stays on top, nothing scrolls.
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    page.set_viewport_size({"width": width, "height": height})
+    page.evaluate("() => window.scrollTo(0, 0)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    tmp = ARTIFACTS / f"{name}.tmp.png"
+    box = page.locator("main").bounding_box()
+    assert box is not None
+    page.screenshot(
+        path=str(tmp), clip={"x": 0, "y": 0, "width": width, "height": box["y"] + box["height"]}
+    )
+    data = tmp.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    assert len(data) > 20_000
+    target = screenshot_path(name)
+    tmp.replace(target)
+    return target
