@@ -46,6 +46,7 @@ eval: install
 bench: install
 	$(PY) -m api.feedback.bench
 	$(PY) -m bench.reply_latency
+	$(PY) -m bench.load
 
 demo: install
 	$(PY) -m api.migrate

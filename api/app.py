@@ -7,11 +7,12 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.responses import FileResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
-from api import logs, retention
+from api import logs, retention, safety
 from api.analysis.router import router as analysis_router
 from api.config import Settings, get_settings
 from api.db import build_engine, build_sessionmaker
@@ -50,9 +51,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     engine = build_engine(settings.database_url)
 
+    # Load the safety rules now (the feedback rules were loaded by the catalogue's lint), so
+    # the first replies after a restart are not the slow ones.
+    safety.get_engine()
+
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         log.info("serving %d scenarios", len(catalogue.current))
+        # Every request in flight must be able to get a worker thread. Otherwise a request that
+        # has written (and holds SQLite's write lock until its commit) can wait for a thread
+        # that every other request is using to wait for that same lock.
+        limiter = anyio.to_thread.current_default_thread_limiter()
+        limiter.total_tokens = max(limiter.total_tokens, settings.max_in_flight + 8)
         janitor = None
         if settings.retention_interval_minutes > 0:
             janitor = asyncio.create_task(_retention_loop(app, settings))

@@ -81,10 +81,14 @@ def build_engine(url: str) -> Engine:
             connect_args={"check_same_thread": False, "timeout": 10},
             pool_size=8,
             max_overflow=8,
+            # SQL errors must not carry what people wrote into logs and tracebacks.
+            hide_parameters=True,
         )
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        url, pool_pre_ping=True, pool_size=10, max_overflow=10, hide_parameters=True
+    )
 
 
 def build_sessionmaker(engine: Engine) -> sessionmaker[Session]:

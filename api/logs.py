@@ -1,7 +1,7 @@
 """Logging that keeps secrets and user text out.
 
 Access logs would otherwise carry homework codes (they live in the URL path of the client's
-routes) and query strings. Request bodies are never logged anywhere.
+routes) and query strings; error logs would carry tracebacks. Request bodies are never logged.
 """
 
 from __future__ import annotations
@@ -28,7 +28,21 @@ class RedactSecrets(logging.Filter):
         return True
 
 
+class TypeOnlyTracebacks(logging.Filter):
+    """The server logs unexpected errors with a traceback; exception messages and the locals
+    they quote can hold user text. Keep the exception's type and drop the rest."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.exc_info[0] is not None:
+            record.msg = f"{record.getMessage()} ({record.exc_info[0].__name__})"
+            record.args = ()
+            record.exc_info = None
+            record.exc_text = None
+        return True
+
+
 def install() -> None:
-    access = logging.getLogger("uvicorn.access")
-    if not any(isinstance(f, RedactSecrets) for f in access.filters):
-        access.addFilter(RedactSecrets())
+    for name, kind in (("uvicorn.access", RedactSecrets), ("uvicorn.error", TypeOnlyTracebacks)):
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, kind) for f in logger.filters):
+            logger.addFilter(kind())

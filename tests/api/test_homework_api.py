@@ -355,3 +355,26 @@ def test_therapist_page_and_its_trailing_slash(visitor: TestClient) -> None:
     r = visitor.get("/therapeut/", follow_redirects=False)
     assert r.status_code == 308
     assert r.headers["location"] == "/therapeut"
+
+
+def test_server_tracebacks_keep_only_the_exception_type() -> None:
+    from api.logs import TypeOnlyTracebacks
+
+    try:
+        raise ValueError("Ik voelde me zo alleen")  # user text inside an exception
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord(
+            "uvicorn.error",
+            logging.ERROR,
+            __file__,
+            1,
+            "Exception in ASGI application",
+            None,
+            sys.exc_info(),
+        )
+    TypeOnlyTracebacks().filter(record)
+    formatted = logging.Formatter().format(record)
+    assert "alleen" not in formatted
+    assert "ValueError" in formatted
