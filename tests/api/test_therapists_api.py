@@ -265,3 +265,44 @@ def test_a_totp_code_is_good_only_once() -> None:
     assert totp_module._matching_step(secret, code, None) == step
     assert totp_module._matching_step(secret, code, step) is None
     assert totp_module._matching_step(secret, "12a456", None) is None
+
+
+def test_sessions_end_at_the_absolute_limit_even_when_active(cheap_settings: Settings) -> None:
+    settings = cheap_settings.model_copy(update={"session_absolute_hours": 0})
+    with TestClient(create_app(settings)) as c:
+        register(c)
+        login(c)
+        assert c.get("/api/v1/auth/me").status_code == 401
+
+
+def test_password_hashing_is_bounded(cheap_settings: Settings) -> None:
+    """Parallel logins never run more argon2 hashes at once than configured (memory bound)."""
+    import threading
+    import time
+
+    from api.therapists.security import Passwords
+
+    passwords = Passwords(cheap_settings.model_copy(update={"max_concurrent_password_hashes": 2}))
+    inner = passwords._hasher
+    running = 0
+    peak = 0
+    lock = threading.Lock()
+
+    class Slow:
+        def hash(self, password: str) -> str:
+            nonlocal running, peak
+            with lock:
+                running += 1
+                peak = max(peak, running)
+            time.sleep(0.05)
+            with lock:
+                running -= 1
+            return str(inner.hash(password))
+
+    passwords._hasher = Slow()  # type: ignore[assignment]
+    threads = [threading.Thread(target=passwords.hash, args=(PASSWORD,)) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert peak == 2
