@@ -4,13 +4,16 @@
 
 The sentences are generated from phrase lists below (never user data): openers, complaints,
 feelings, needs, replies, joined in several ways, so there are 200+ distinct realistic lines.
-Runs on one core in this process; reports the median of several timed repeats after a warm-up.
+Runs on one core in this process; both sides are warmed up, then timed in turns (the same
+number of repeats each) and the medians compared.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
+import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -83,22 +86,35 @@ def engine(texts: Sequence[str]) -> None:
         analyze(text, "listener" if i % 3 == 0 else "speaker")
 
 
-def _median_seconds(
-    fn: Callable[[Sequence[str]], None], texts: Sequence[str], repeats: int
-) -> float:
-    fn(texts)  # warm-up: compiled rules, lemma caches
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn(texts)
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times)
+def _seconds(fn: Callable[[Sequence[str]], None], texts: Sequence[str]) -> float:
+    t0 = time.perf_counter()
+    fn(texts)
+    return time.perf_counter() - t0
+
+
+def _pin_one_core() -> None:
+    """Keep both sides on the same core, so neither gains from a faster or idler one."""
+    getter = getattr(os, "sched_getaffinity", None)
+    setter = getattr(os, "sched_setaffinity", None)
+    if getter is None or setter is None:
+        return
+    with contextlib.suppress(OSError):
+        setter(0, {min(getter(0))})
 
 
 def run(repeats: int = 7) -> dict[str, float]:
     texts = sentences()
-    base = _median_seconds(bare_simplemma, texts, repeats)
-    full = _median_seconds(engine, texts, repeats)
+    _pin_one_core()
+    # Warm-up of both sides: compiled rules, the engine's token caches, simplemma's caches.
+    bare_simplemma(texts)
+    engine(texts)
+    # Interleaved, so a slow moment of the machine hits both sides alike; same repeats each.
+    base_times, full_times = [], []
+    for _ in range(repeats):
+        base_times.append(_seconds(bare_simplemma, texts))
+        full_times.append(_seconds(engine, texts))
+    base = statistics.median(base_times)
+    full = statistics.median(full_times)
     return {
         "sentences": float(len(texts)),
         "analyze_per_s": len(texts) / full,

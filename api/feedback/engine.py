@@ -35,6 +35,7 @@ QUOTE_PAIRS: dict[str, frozenset[str]] = {
     "‹": frozenset({"›"}),
 }
 QUOTE_CHARS = frozenset(QUOTE_PAIRS) | {"’", "›"}
+_QUOTE_SET: frozenset[str] = frozenset("".join(QUOTE_CHARS))
 _SQUEEZE3 = re.compile(r"(\w)\1{2,}")
 _SQUEEZE2 = re.compile(r"(\w)\1+")
 _TOKEN_CACHE_MAX = 200_000
@@ -48,6 +49,28 @@ class Tok:
     start: int  # folded offsets
     end: int
     word: bool
+    info: _KeyInfo
+
+
+@dataclass(frozen=True, slots=True)
+class _KeyInfo:
+    """What the rule index knows about one set of token keys (computed once per key set).
+
+    `cands[r]` holds the candidates (see `Engine._plan`) that the keys trigger for role number r;
+    `conds` has bit b set when the keys meet condition set b (a pattern's required element or an
+    `unless` trigger), so a whole sentence is checked against a pattern with one integer `&`."""
+
+    cands: tuple[tuple[int, ...], ...]
+    conds: int
+
+
+# One candidate pattern of a role: (rule, pattern, condition bits it needs, block negation,
+# its only trigger key or None, all trigger keys).
+_Cand = tuple[Rule, Pattern, int, bool, str | None, frozenset[str]]
+# An `unless` pattern with the condition bits it needs and whether it is a bare word list.
+_Unless = tuple[Pattern, int, bool]
+_ROLE_NUM: dict[str, int] = {r: i for i, r in enumerate(ROLES)}
+_KEYINFO_CACHE_MAX = 200_000
 
 
 @dataclass(slots=True)
@@ -78,7 +101,83 @@ class Engine:
     def __init__(self, rules: RuleSet) -> None:
         self.rs = rules
         self.s = rules.settings
-        self._tokcache: dict[str, tuple[tuple[str, frozenset[str]], ...]] = {}
+        self._tokcache: dict[str, tuple[tuple[str, frozenset[str], _KeyInfo], ...]] = {}
+        self._punctcache: dict[str, tuple[frozenset[str], _KeyInfo]] = {}
+        self._keyinfo: dict[frozenset[str], _KeyInfo] = {}
+        self._build_plan()
+
+    def _build_plan(self) -> None:
+        """Number every condition set (required elements, unless triggers) and every candidate
+        (rule, pattern) pair per role, in (rule, pattern) order, for `_KeyInfo`."""
+        rules = self.rs.rules
+        cond_ids: dict[frozenset[str], int] = {}
+
+        def bits(sets: Sequence[frozenset[str]]) -> int:
+            out = 0
+            for ks in sets:
+                b = cond_ids.setdefault(ks, len(cond_ids))
+                out |= 1 << b
+            return out
+
+        self._plan: list[list[_Cand]] = []
+        self._needs: list[list[int]] = []
+        self._key_cands: list[dict[str, tuple[int, ...]]] = []
+        for role in ROLES:
+            index = self.rs.role_index[role]
+            pairs = sorted({c for found in index.values() for c in found})
+            num = {c: n for n, c in enumerate(pairs)}
+            plan: list[_Cand] = []
+            for ri, pi in pairs:
+                rule = rules[ri]
+                pat = rule.patterns[pi]
+                trig = pat.triggers()
+                only = next(iter(trig)) if len(trig) == 1 else None
+                plan.append((rule, pat, bits(pat.required), rule.negation == "block", only, trig))
+            self._plan.append(plan)
+            self._needs.append([c[2] for c in plan])
+            self._key_cands.append({k: tuple(num[c] for c in found) for k, found in index.items()})
+        self._unless: dict[str, tuple[_Unless, ...]] = {
+            r.id: tuple(
+                (p, bits((p.triggers(), *p.required)), len(p.elements) == 1) for p in r.unless
+            )
+            for r in rules
+        }
+        key_conds: dict[str, int] = {}
+        for ks, b in cond_ids.items():
+            for k in ks:
+                key_conds[k] = key_conds.get(k, 0) | (1 << b)
+        self._key_conds = key_conds
+
+    def _info(self, keys: frozenset[str]) -> _KeyInfo:
+        got = self._keyinfo.get(keys)
+        if got is not None:
+            return got
+        conds = 0
+        kc = self._key_conds
+        for k in keys:
+            conds |= kc.get(k, 0)
+        cands = []
+        for per_key in self._key_cands:
+            found: set[int] = set()
+            for k in keys:
+                found.update(per_key.get(k, ()))
+            cands.append(tuple(sorted(found)))
+        got = _KeyInfo(tuple(cands), conds)
+        if len(self._keyinfo) > _KEYINFO_CACHE_MAX:
+            self._keyinfo.clear()
+        self._keyinfo[keys] = got
+        return got
+
+    def _punct(self, tok: str, rhet: bool = False) -> tuple[frozenset[str], _KeyInfo]:
+        ck = tok + "\n" if rhet else tok
+        got = self._punctcache.get(ck)
+        if got is None:
+            keys = frozenset((tok, "#rhet")) if rhet else frozenset((tok,))
+            got = (keys, self._info(keys))
+            if len(self._punctcache) > _TOKEN_CACHE_MAX:
+                self._punctcache.clear()
+            self._punctcache[ck] = got
+        return got
 
     # -- tokens ----------------------------------------------------------------------------
 
@@ -124,7 +223,7 @@ class Engine:
                 return got
         return None
 
-    def _token_info(self, raw: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    def _token_info(self, raw: str) -> tuple[tuple[str, frozenset[str], _KeyInfo], ...]:
         got = self._tokcache.get(raw)
         if got is not None:
             return got
@@ -141,7 +240,7 @@ class Engine:
             words = variants.get(pick, (pick,))
         if words is None:
             words = (w,)
-        info = tuple(self._word_keys(x) for x in words)
+        info = tuple((f, k, self._info(k)) for f, k in (self._word_keys(x) for x in words))
         if len(self._tokcache) > _TOKEN_CACHE_MAX:
             self._tokcache.clear()
         self._tokcache[raw] = info
@@ -152,14 +251,17 @@ class Engine:
         sentences: list[list[Tok]] = []
         cur: list[Tok] = []
         prev_end = 0
+        newlines = "\n" in folded
+        tokcache = self._tokcache
         for tok, start, end in tokenize(folded):
-            if cur and "\n" in folded[prev_end:start]:
+            if newlines and cur and "\n" in folded[prev_end:start]:
                 sentences.append(cur)
                 cur = []
             prev_end = end
-            if is_word(tok):
-                for form, keys in self._token_info(tok):
-                    cur.append(Tok(form, keys, start, end, True))
+            cached = tokcache.get(tok)
+            if cached is not None or is_word(tok):
+                for form, keys, info in cached or self._token_info(tok):
+                    cur.append(Tok(form, keys, start, end, True, info))
                 continue
             if tok.startswith(".."):
                 tok = "…"
@@ -171,9 +273,11 @@ class Engine:
                 and sentences[-1][-1].end == start
             ):
                 # "??", "?!": one rhetorical ending, not an empty sentence of its own.
-                sentences[-1].append(Tok(tok, frozenset((tok, "#rhet")), start, end, False))
+                keys, info = self._punct(tok, rhet=True)
+                sentences[-1].append(Tok(tok, keys, start, end, False, info))
                 continue
-            cur.append(Tok(tok, frozenset((tok,)), start, end, False))
+            keys, info = self._punct(tok)
+            cur.append(Tok(tok, keys, start, end, False, info))
             if tok in SENTENCE_END:
                 sentences.append(cur)
                 cur = []
@@ -217,6 +321,10 @@ class Engine:
             cend[j] = nxt >= n or clause[nxt] != clause[j] or not toks[nxt].word
         forms = [t.form for t in toks]
         view = SentView([t.keys for t in toks], forms, clause, cstart, cend)
+        conds = 0
+        for t in toks:
+            conds |= t.info.conds
+        view.conds = conds
         last = next(
             (t for t in reversed(toks) if t.form not in QUOTE_CHARS and "#rhet" not in t.keys),
             None,
@@ -351,39 +459,38 @@ class Engine:
     def _match_sentence(
         self, si: int, se: Sentence, role: str, out: list[Raw], doc: Sequence[Sentence] = ()
     ) -> None:
-        index = self.rs.role_index[role]
         view = se.view
-        bag = view.bag
+        rn = _ROLE_NUM[role]
         # Candidate (rule, pattern) pairs: those whose trigger words occur in the sentence.
-        cands: set[tuple[int, int]] = set()
-        for key in bag:
-            found = index.get(key)
-            if found:
-                cands.update(found)
+        cands: set[int] = set().union(*[t.info.cands[rn] for t in se.toks])
         if not cands:
             return
-        rules = self.rs.rules
+        plan = self._plan[rn]
+        needs = self._needs[rn]
+        conds = view.conds
+        # A pattern is impossible when the sentence misses one of its required elements.
+        live = [c for c in sorted(cands) if needs[c] & conds == needs[c]]
         # Where each key occurs, so a pattern only tries the positions of its triggers.
         where: dict[str, list[int]] = {}
-        for j, ks in enumerate(view.keys):
-            for k in ks:
-                got_j = where.get(k)
-                if got_j is None:
-                    where[k] = [j]
-                else:
-                    got_j.append(j)
-        for ri, pi in sorted(cands):
-            rule = rules[ri]
-            pattern = rule.patterns[pi]
-            if not pattern.possible(bag):
-                continue
-            view.block = rule.negation == "block"
-            trig = pattern.triggers()
-            if len(trig) == 1:
-                (only,) = trig
+        if live:
+            for j, ks in enumerate(view.keys):
+                for k in ks:
+                    got_j = where.get(k)
+                    if got_j is None:
+                        where[k] = [j]
+                    else:
+                        got_j.append(j)
+        for c in live:
+            rule, pattern, _, block, only, trig = plan[c]
+            view.block = block
+            if only is not None:
                 positions: Sequence[int] = where.get(only, ())
             else:
-                hits = [where[k] for k in trig if k in where]
+                # Scan whichever is shorter: the trigger list or the keys of the sentence.
+                if len(trig) < len(where):
+                    hits = [where[k] for k in trig if k in where]
+                else:
+                    hits = [h for k, h in where.items() if k in trig]
                 positions = hits[0] if len(hits) == 1 else sorted({j for h in hits for j in h})
             for j in positions:
                 enc = pattern.match_at(view, j)
@@ -407,36 +514,54 @@ class Engine:
     ) -> bool:
         if rule.question is not None and rule.question != se.question:
             return False
+        lo = min(got)
+        hi = max(got)
         if rule.subject is not None:
             # The anchor's clause decides; a match that runs on into the next clause ("elke
             # keer als ik iets vertel, | pak je...") may take its subject from there.
             subj = se.clause_subject
             clause = se.view.clause
-            if all(subj[clause[p]] not in rule.subject for p in (anchor, min(got), max(got))):
+            want = rule.subject
+            if (
+                subj[clause[anchor]] not in want
+                and subj[clause[lo]] not in want
+                and subj[clause[hi]] not in want
+            ):
                 return False
-        if not rule.quoted and any(se.quoted[p] for p in got):
+        quoted = se.quoted
+        if not rule.quoted and True in quoted and any(quoted[p] for p in got):
             return False
-        pre = self.s.neg_pre
-        if any(se.meta[p] for p in got):
+        meta = se.meta
+        if True in meta and any(meta[p] for p in got):
             return False
         # Negation is about the content words (lexicon matches) where the pattern has them,
         # otherwise about every matched word except the negation itself.
-        if content:
-            negated = any(se.neg[p] for p in content if se.toks[p].form not in pre)
-        else:
-            focus = [p for p in got if se.toks[p].form not in pre]
-            negated = any(se.neg[p] or se.negb[p] for p in focus)
-        if rule.negation == "block" and negated:
-            return False
-        if rule.negation == "require" and not negated:
-            return False
+        if rule.negation == "block" or rule.negation == "require":
+            neg = se.neg
+            negb = se.negb
+            pre = self.s.neg_pre
+            toks = se.toks
+            if content:
+                negated = True in neg and any(neg[p] for p in content if toks[p].form not in pre)
+            elif True in neg or True in negb:
+                negated = any(neg[p] or negb[p] for p in got if toks[p].form not in pre)
+            else:
+                negated = False
+            if rule.negation == "block" and negated:
+                return False
+            if rule.negation == "require" and not negated:
+                return False
         if rule.unless and rule.unless_scope == "text":
             # The whole message: "ik ben er klaar mee. Welterusten." closes the conversation.
+            unless = self._unless[rule.id]
             for other in doc or (se,):
                 block = other.view.block
+                missing = ~other.view.conds
                 try:
-                    for p in rule.unless:
-                        other.view.block = len(p.elements) == 1
+                    for p, need, single in unless:
+                        if need & missing:
+                            continue  # `search` would find nothing
+                        other.view.block = single
                         if p.search(other.view, 0, other.view.n) is not None:
                             return False
                 finally:
@@ -450,20 +575,22 @@ class Engine:
                 # "clause": the clause before and after count too ("ik kan me voorstellen | dat
                 # je..."); "own": only the clauses the match is in.
                 wide = 0 if rule.unless_scope == "own" else 1
-                c0, c1 = clause[min(got)] - wide, clause[max(got)]
-                lo = min(got)
+                c0, c1 = clause[lo] - wide, clause[hi]
                 while lo > 0 and clause[lo - 1] >= c0:
                     lo -= 1
-                hi = max(got) + 1
+                hi += 1
                 # The clause right after counts too: "je moet weten | dat ik van je hou".
                 while hi < se.view.n and clause[hi] <= c1 + wide:
                     hi += 1
             block = se.view.block
+            missing = ~se.view.conds
             try:
-                for p in rule.unless:
+                for p, need, single in self._unless[rule.id]:
+                    if need & missing:
+                        continue  # `search` would find nothing
                     # A bare word-list exclusion ("@positive") is not met by a negated word:
                     # "je bent nooit eerlijk" is no praise.
-                    se.view.block = len(p.elements) == 1
+                    se.view.block = single
                     if p.search(se.view, lo, hi) is not None:
                         return False
             finally:
@@ -546,7 +673,10 @@ class Engine:
             raise TypeError("text must be a str")
         folded = fold(text)
         sentences = [self._sentence(toks) for toks in self._tokens(folded.text)]
-        if any(not t.word and t.form in QUOTE_CHARS for se in sentences for t in se.toks):
+        # Quote marks are single-character tokens, so a text without any needs no pairing.
+        if not _QUOTE_SET.isdisjoint(folded.text) and any(
+            not t.word and t.form in QUOTE_CHARS for se in sentences for t in se.toks
+        ):
             self._quotes(sentences)
         raws: list[Raw] = []
         for si, se in enumerate(sentences):

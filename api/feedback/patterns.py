@@ -77,7 +77,7 @@ class Element:
 class SentView:
     """What the matcher needs to know about the tokens of one sentence."""
 
-    __slots__ = ("bag", "block", "cend", "clause", "cstart", "forms", "keys", "n", "neg")
+    __slots__ = ("bag", "block", "cend", "clause", "conds", "cstart", "forms", "keys", "n", "neg")
 
     def __init__(
         self,
@@ -99,6 +99,8 @@ class SentView:
         self.block = False
         # Every key of every token: lets a pattern rule itself out in O(1) per element.
         self.bag: frozenset[str] = frozenset().union(*keys) if keys else frozenset()
+        # Condition bits met by the sentence (set by the engine, which numbers the conditions).
+        self.conds = 0
 
 
 # Words so frequent that anchoring a pattern on them would make it a candidate in almost every
@@ -231,16 +233,30 @@ class Pattern:
         Positions matched by content (lexicon) elements are encoded as -(p + 1); use
         `decode` to split them."""
         budget = [MAX_STEPS]
-        anchor = self.elements[self.anchor]
-        for end in _elem_fwd(anchor, s, i):
-            right = _fwd(self.elements, self.anchor + 1, s, end, budget, s.clause[i])
-            if right is None:
-                continue
-            left = _bwd(self.elements, self.anchor - 1, s, i, budget, s.clause[i])
-            if left is None:
-                return None
-            mid = [-(p + 1) for p in range(i, end)] if anchor.content else list(range(i, end))
-            return [*left, *mid, *right]
+        els = self.elements
+        a = self.anchor
+        anchor = els[a]
+        if i >= s.n:
+            return None
+        clause = s.clause[i]
+        # The ends of `_elem_fwd(anchor, s, i)`, tried lazily in the same order.
+        if anchor.kind == ANY or _word_match(anchor, s, i):
+            right = _fwd(els, a + 1, s, i + 1, budget, clause)
+            if right is not None:
+                left = _bwd(els, a - 1, s, i, budget, clause)
+                if left is None:
+                    return None
+                return [*left, -(i + 1), *right] if anchor.content else [*left, i, *right]
+        if anchor.kind != ANY and anchor.fwd_phrases and not anchor.negated:
+            for end in _phrase_ends(anchor, s, i):
+                right = _fwd(els, a + 1, s, end, budget, clause)
+                if right is None:
+                    continue
+                left = _bwd(els, a - 1, s, i, budget, clause)
+                if left is None:
+                    return None
+                mid = [-(p + 1) for p in range(i, end)] if anchor.content else list(range(i, end))
+                return [*left, *mid, *right]
         return None
 
     def search(self, s: SentView, lo: int = 0, hi: int | None = None) -> list[int] | None:
@@ -280,11 +296,17 @@ def _elem_fwd(e: Element, s: SentView, j: int) -> list[int]:
         return [j + 1]
     ends = [j + 1] if _word_match(e, s, j) else []
     if e.fwd_phrases and not e.negated:
-        for key in s.keys[j]:
-            for ph in e.fwd_phrases.get(key, ()):
-                k = len(ph)
-                if j + k <= s.n and all(ph[x] in s.keys[j + x] for x in range(1, k)):
-                    ends.append(j + k)
+        ends.extend(_phrase_ends(e, s, j))
+    return ends
+
+
+def _phrase_ends(e: Element, s: SentView, j: int) -> list[int]:
+    ends = []
+    for key in s.keys[j]:
+        for ph in e.fwd_phrases.get(key, ()):
+            k = len(ph)
+            if j + k <= s.n and all(ph[x] in s.keys[j + x] for x in range(1, k)):
+                ends.append(j + k)
     return ends
 
 
@@ -296,11 +318,17 @@ def _elem_bwd(e: Element, s: SentView, j: int) -> list[int]:
         return [j - 1]
     starts = [j - 1] if _word_match(e, s, j - 1) else []
     if e.bwd_phrases and not e.negated:
-        for key in s.keys[j - 1]:
-            for ph in e.bwd_phrases.get(key, ()):
-                k = len(ph)
-                if j - k >= 0 and all(ph[x] in s.keys[j - k + x] for x in range(k - 1)):
-                    starts.append(j - k)
+        starts.extend(_phrase_starts(e, s, j))
+    return starts
+
+
+def _phrase_starts(e: Element, s: SentView, j: int) -> list[int]:
+    starts = []
+    for key in s.keys[j - 1]:
+        for ph in e.bwd_phrases.get(key, ()):
+            k = len(ph)
+            if j - k >= 0 and all(ph[x] in s.keys[j - k + x] for x in range(k - 1)):
+                starts.append(j - k)
     return starts
 
 
@@ -314,12 +342,19 @@ def _fwd(
         return None
     e = els[k]
     if e.kind == GAP:
+        # A plain word after the gap is checked here first; where it cannot match, the call
+        # below would only spend one step of the budget to return None.
+        nxt = els[k + 1]
+        quick = nxt.kind == WORD and not nxt.optional and (nxt.negated or not nxt.fwd_phrases)
         for g in range(e.gap + 1):
             p = j + g
             if p > s.n:
                 break
             if g and not e.sentence_gap and s.clause[p - 1] != clause:
                 break
+            if quick and (p >= s.n or not _word_match(nxt, s, p)):
+                budget[0] -= 1
+                continue
             got = _fwd(els, k + 1, s, p, budget, s.clause[p - 1] if g else clause)
             if got is not None:
                 return got
@@ -332,12 +367,19 @@ def _fwd(
         return _fwd(els, k + 1, s, j, budget, clause) if j == 0 else None
     if e.kind == CEND:
         return _fwd(els, k + 1, s, j, budget, clause) if j > 0 and s.cend[j - 1] else None
-    for end in _elem_fwd(e, s, j):
-        got = _fwd(els, k + 1, s, end, budget, s.clause[end - 1])
-        if got is not None:
-            if e.content:
-                return [*(-(p + 1) for p in range(j, end)), *got]
-            return [*range(j, end), *got]
+    # The ends of `_elem_fwd`, tried lazily in the same order (computing them costs no budget).
+    if j < s.n:
+        if e.kind == ANY or _word_match(e, s, j):
+            got = _fwd(els, k + 1, s, j + 1, budget, s.clause[j])
+            if got is not None:
+                return [-(j + 1), *got] if e.content else [j, *got]
+        if e.kind != ANY and e.fwd_phrases and not e.negated:
+            for end in _phrase_ends(e, s, j):
+                got = _fwd(els, k + 1, s, end, budget, s.clause[end - 1])
+                if got is not None:
+                    if e.content:
+                        return [*(-(p + 1) for p in range(j, end)), *got]
+                    return [*range(j, end), *got]
     if e.optional:
         return _fwd(els, k + 1, s, j, budget, clause)
     return None
@@ -353,12 +395,18 @@ def _bwd(
         return None
     e = els[k]
     if e.kind == GAP:
+        # As in `_fwd`: a plain word before the gap that cannot match costs one step.
+        prv = els[k - 1]
+        quick = prv.kind == WORD and not prv.optional and (prv.negated or not prv.bwd_phrases)
         for g in range(e.gap + 1):
             p = j - g
             if p < 0:
                 break
             if g and not e.sentence_gap and s.clause[p] != clause:
                 break
+            if quick and (p <= 0 or not _word_match(prv, s, p - 1)):
+                budget[0] -= 1
+                continue
             got = _bwd(els, k - 1, s, p, budget, s.clause[p] if g else clause)
             if got is not None:
                 return got
@@ -369,12 +417,19 @@ def _bwd(
         return _bwd(els, k - 1, s, j, budget, clause) if j == 0 else None
     if e.kind == CEND:
         return _bwd(els, k - 1, s, j, budget, clause) if j > 0 and s.cend[j - 1] else None
-    for start in _elem_bwd(e, s, j):
-        got = _bwd(els, k - 1, s, start, budget, s.clause[start])
-        if got is not None:
-            if e.content:
-                return [*got, *(-(p + 1) for p in range(start, j))]
-            return [*got, *range(start, j)]
+    # The starts of `_elem_bwd`, tried lazily in the same order.
+    if j > 0:
+        if e.kind == ANY or _word_match(e, s, j - 1):
+            got = _bwd(els, k - 1, s, j - 1, budget, s.clause[j - 1])
+            if got is not None:
+                return [*got, -j] if e.content else [*got, j - 1]
+        if e.kind != ANY and e.bwd_phrases and not e.negated:
+            for start in _phrase_starts(e, s, j):
+                got = _bwd(els, k - 1, s, start, budget, s.clause[start])
+                if got is not None:
+                    if e.content:
+                        return [*got, *(-(p + 1) for p in range(start, j))]
+                    return [*got, *range(start, j)]
     if e.optional:
         return _bwd(els, k - 1, s, j, budget, clause)
     return None
