@@ -22,8 +22,6 @@ import os
 import random
 import re
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -38,8 +36,8 @@ import httpx
 
 from api.config import ROOT
 from api.migrate import upgrade
+from tests import live_server
 
-FIXTURE = ROOT / "tests" / "fixtures" / "dialogues"
 SCENARIO = "api-oefening"
 # 32 words, the kind of thing people type: a feeling, a moment, a wish.
 SENTENCE = (
@@ -55,79 +53,16 @@ STARTUP_TIMEOUT = 60.0
 
 
 # ---------------------------------------------------------------------------------------------
-# The server
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class Server:
-    proc: subprocess.Popen[bytes]
-    port: int
-    log: Path
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def memory_kib(self, field_name: str) -> int:
-        status = Path(f"/proc/{self.proc.pid}/status").read_text(encoding="ascii")
-        match = re.search(rf"^{field_name}:\s+(\d+) kB", status, re.MULTILINE)
-        return int(match.group(1)) if match else -1
+# The server: the one the resilience and browser tests use (scrubbed environment, fixture library)
 
 
 @contextlib.contextmanager
-def server(workdir: Path, app: str = "api.main:app") -> Iterator[Server]:
+def server(workdir: Path, app: str) -> Iterator[live_server.LiveServer]:
     url = f"sqlite:///{workdir / 'bench.db'}"
     upgrade(url)
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "DIALOGUES_DIR")}
-    env |= {"DATABASE_URL": url, "DIALOGUES_DIR": str(FIXTURE), "ENVIRONMENT": "test"}
     log = workdir / "uvicorn.log"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 (our own interpreter, fixed arguments)
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                app,
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-                "--no-access-log",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-        )
-    srv = Server(proc, port, log)
-    try:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while True:
-            if proc.poll() is not None:
-                raise SystemExit(f"uvicorn exited:\n{log.read_text(errors='replace')}")
-            if time.monotonic() > deadline:
-                raise SystemExit(f"uvicorn did not answer /healthz within {STARTUP_TIMEOUT:.0f}s")
-            with contextlib.suppress(httpx.TransportError):
-                if httpx.get(f"{srv.url}/healthz", timeout=2).status_code == 200:
-                    break
-            time.sleep(0.1)
+    with live_server.running(url, log, app=app, timeout=STARTUP_TIMEOUT) as srv:
         yield srv
-    finally:
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -332,7 +267,7 @@ def main() -> None:
     print(f"analyze sentence: {len(SENTENCE.split())} words, {len(SENTENCE)} characters")
 
     with tempfile.TemporaryDirectory(prefix="vg-bench-") as tmp, server(Path(tmp), args.app) as srv:
-        print(f"uvicorn pid {srv.proc.pid} on {srv.url}, SQLite, {os.cpu_count()} cores")
+        print(f"uvicorn pid {srv.pid} on {srv.url}, SQLite, {os.cpu_count()} cores")
         rss_idle = srv.memory_kib("VmRSS")
         for _ in range(20):  # warm up: the engine loads its word lists on first use
             httpx.post(
@@ -357,7 +292,7 @@ def main() -> None:
             asyncio.wait_for(play_scenario(srv.url, args.users, args.plays, args.seed), 300)
         )
         hwm = srv.memory_kib("VmHWM")
-        server_log = srv.log.read_text(errors="replace")
+        server_log = srv.log()
 
     tool = "wrk" if use_wrk else "python asyncio+httpx (separate process)"
     if use_wrk:

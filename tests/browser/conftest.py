@@ -8,27 +8,19 @@ Screenshots of failed tests land in tests/browser/artifacts/.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import re
 import shutil
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from api.migrate import upgrade
 from tests.conftest import skip_or_fail
+from tests.live_server import CHEAP_ARGON2, LiveServer, start
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -47,101 +39,6 @@ NEUTRAL_HTML = "<!doctype html><html lang='nl'><title>Weer</title><h1>Het weer</
 STORAGE_PREFIX = "veiliggezegd."
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@dataclass
-class LiveServer:
-    """A real uvicorn process on a real port with its own SQLite file."""
-
-    db_path: Path
-    port: int = field(default_factory=free_port)
-    proc: subprocess.Popen[bytes] | None = None
-    log_path: Path | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    @property
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env["DATABASE_URL"] = f"sqlite:///{self.db_path}"
-        env["ENVIRONMENT"] = "test"
-        env["PYTHONDONTWRITEBYTECODE"] = "1"
-        # Cheap argon2 keeps therapist logins fast; the API tests check the real defaults.
-        env.setdefault("ARGON2_TIME_COST", "1")
-        env.setdefault("ARGON2_MEMORY_KIB", "1024")
-        return env
-
-    def migrate(self) -> None:
-        subprocess.run(
-            [sys.executable, "-m", "api.migrate"],
-            cwd=ROOT,
-            env=self.env,
-            check=True,
-            capture_output=True,
-            timeout=60,
-        )
-
-    def start(self) -> None:
-        self.log_path = self.db_path.with_suffix(f".{self.port}.log")
-        log = self.log_path.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "uvicorn",
-                "api.main:app",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(self.port),
-                "--log-level",
-                "warning",
-                "--timeout-graceful-shutdown",
-                "2",
-            ],
-            cwd=ROOT,
-            env=self.env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        log.close()
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"uvicorn stopped at startup:\n{self.log_tail()}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/healthz", timeout=1) as resp:
-                    if json.load(resp) == {"status": "ok"}:
-                        return
-            except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError(f"uvicorn did not answer /healthz in 30 s:\n{self.log_tail()}")
-
-    def stop(self) -> None:
-        if self.proc is None:
-            return
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self.proc = None
-
-    def log_tail(self) -> str:
-        if self.log_path and self.log_path.exists():
-            return self.log_path.read_text(errors="replace")[-3000:]
-        return ""
-
-
 @pytest.fixture(scope="session")
 def chromium_path() -> str:
     if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
@@ -149,15 +46,20 @@ def chromium_path() -> str:
     return CHROMIUM if Path(CHROMIUM).exists() else str(shutil.which("chromium"))
 
 
+def _migrated_server(db_path: Path) -> LiveServer:
+    """A running server on a fresh SQLite file with the real dialogue library."""
+    url = f"sqlite:///{db_path}"
+    upgrade(url)
+    return start(url, db_path.with_suffix(".log"), CHEAP_ARGON2, dialogues=None)
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
     external = os.environ.get("BROWSER_TEST_SERVER_PORT")
     if external:  # develop against a server you already run: BROWSER_TEST_SERVER_PORT=8000
-        yield LiveServer(db_path=tmp_path_factory.mktemp("unused") / "x.db", port=int(external))
+        yield LiveServer("", Path(os.devnull), port=int(external))
         return
-    server = LiveServer(db_path=tmp_path_factory.mktemp("browser-db") / "test.db")
-    server.migrate()
-    server.start()
+    server = _migrated_server(tmp_path_factory.mktemp("browser-db") / "test.db")
     try:
         yield server
     finally:
@@ -170,11 +72,8 @@ def make_server(tmp_path: Path) -> Iterator[Callable[[], LiveServer]]:
     servers: list[LiveServer] = []
 
     def factory() -> LiveServer:
-        server = LiveServer(db_path=tmp_path / "own.db")
-        server.migrate()
-        server.start()
-        servers.append(server)
-        return server
+        servers.append(_migrated_server(tmp_path / "own.db"))
+        return servers[-1]
 
     yield factory
     for server in servers:

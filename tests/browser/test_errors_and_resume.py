@@ -9,7 +9,7 @@ from collections.abc import Callable
 import pytest
 from playwright.sync_api import Page, Route, expect
 
-from tests.browser.conftest import LiveServer, Pages
+from tests.browser.conftest import Pages
 from tests.browser.helpers import (
     FEEDBACK,
     MINE,
@@ -20,6 +20,7 @@ from tests.browser.helpers import (
     send_reply,
     start_scenario,
 )
+from tests.live_server import LiveServer
 
 pytestmark = pytest.mark.browser
 

@@ -127,6 +127,9 @@ def register_in_browser(page: Page, email: str) -> None:
 
 
 def log_in(page: Page, email: str, password: str = PASSWORD) -> None:
+    # Wait for the login form itself: right after a navigation the previous form (with the
+    # same field labels) can still be on the page.
+    expect(page.locator("h1")).to_have_text("Inloggen voor therapeuten")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord", exact=True).fill(password)
     page.get_by_role("button", name="Inloggen").click()

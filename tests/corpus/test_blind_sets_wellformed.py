@@ -25,12 +25,29 @@ SAFETY_NEUTRAL = SAFETY_DIR / "blind_neutral.jsonl"
 BLIND_FILES = (BLIND2, SAFETY_BLIND, SAFETY_NEUTRAL)
 
 UNSAFE = {
-    "absolute_language", "accusation", "character_attack", "contempt", "defensiveness",
-    "dismissal", "threat", "command", "stonewalling", "past_raking", "pseudo_ik",
+    "absolute_language",
+    "accusation",
+    "character_attack",
+    "contempt",
+    "defensiveness",
+    "dismissal",
+    "threat",
+    "command",
+    "stonewalling",
+    "past_raking",
+    "pseudo_ik",
 }
 SAFE = {
-    "feeling", "need", "observation", "curiosity", "validation", "responsibility",
-    "collaboration", "regulation", "reassurance", "appreciation",
+    "feeling",
+    "need",
+    "observation",
+    "curiosity",
+    "validation",
+    "responsibility",
+    "collaboration",
+    "regulation",
+    "reassurance",
+    "appreciation",
 }
 KINDS = {"suicide", "self_harm", "partner_violence", "coercion", "fear_of_partner", "child_danger"}
 LEVELS = {"crisis", "concern"}
@@ -43,7 +60,8 @@ def _rows(path: Path) -> list[dict]:
             assert line.strip(), f"{path.name}:{n}: empty line"
             row = json.loads(line)
             assert isinstance(row, dict), f"{path.name}:{n}: not an object"
-            assert isinstance(row.get("text"), str) and row["text"].strip(), f"{path.name}:{n}: bad text"
+            assert isinstance(row.get("text"), str), f"{path.name}:{n}: bad text"
+            assert row["text"].strip(), f"{path.name}:{n}: empty text"
             rows.append(row)
     return rows
 
@@ -63,11 +81,13 @@ def test_blind2_lines():
         assert {"text", "role", "verdict", "categories"} <= set(row), n
         assert row["role"] in {"speaker", "listener"}, n
         cats = row["categories"]
-        assert isinstance(cats, list) and all(c in UNSAFE | SAFE for c in cats), n
+        assert isinstance(cats, list), n
+        assert all(c in UNSAFE | SAFE for c in cats), n
         assert len(cats) == len(set(cats)), n
         assert row["verdict"] == _verdict(cats), n
         if "note" in row:
-            assert isinstance(row["note"], str) and row["note"].strip(), n
+            assert isinstance(row["note"], str), n
+            assert row["note"].strip(), n
         counts.update(cats)
     for category in UNSAFE | SAFE:
         assert counts[category] >= 4, category
@@ -101,7 +121,9 @@ def test_no_duplicates_within_file(path: Path):
 @pytest.mark.parametrize("path", BLIND_FILES, ids=lambda p: p.name)
 def test_no_text_shared_with_other_files(path: Path):
     own = {r["text"]: n for n, r in enumerate(_rows(path), 1)}
-    others = sorted(p for p in (*CORPUS_DIR.glob("*.jsonl"), *SAFETY_DIR.glob("*.jsonl")) if p != path)
+    others = sorted(
+        p for p in (*CORPUS_DIR.glob("*.jsonl"), *SAFETY_DIR.glob("*.jsonl")) if p != path
+    )
     clashes = []
     for other in others:
         with other.open(encoding="utf-8") as fh:

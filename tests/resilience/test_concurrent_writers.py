@@ -23,7 +23,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from api.practice.models import PracticeSession, SessionEvent
-from tests.resilience import server as live
+from tests import live_server as live
 
 LOCKED = "database is locked"
 

@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.resilience import server as live
+from tests import live_server as live
 
 ROUNDS = 20
 CLIENTS = 5

@@ -10,7 +10,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.resilience import server as live
+from tests import live_server as live
 
 FLOOD = 60  # concurrent clients
 REQUESTS_EACH = 2

@@ -10,14 +10,13 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.resilience import server as live
+from tests import live_server as live
 
 pytestmark = pytest.mark.postgres
 
 PASSWORD = "een lange zin als wachtwoord"
 SAFE = "Ik voelde me niet gehoord."
 UNSAFE = "Je luistert ook nooit!"
-CHEAP_ARGON2 = {"ARGON2_TIME_COST": "1", "ARGON2_MEMORY_KIB": "1024"}
 
 
 @pytest.fixture(scope="module")
@@ -25,11 +24,13 @@ def two_servers(
     migrated_postgres_url: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, str]]:
     logs = tmp_path_factory.mktemp("scale-out")
-    a = live.spawn(migrated_postgres_url, logs / "a.log", CHEAP_ARGON2)
-    b = live.spawn(migrated_postgres_url, logs / "b.log", CHEAP_ARGON2)
+    a = live.LiveServer(migrated_postgres_url, logs / "a.log", live.CHEAP_ARGON2)
+    b = live.LiveServer(migrated_postgres_url, logs / "b.log", live.CHEAP_ARGON2)
+    a.spawn()
+    b.spawn()
     try:
-        live.wait_healthy(a)
-        live.wait_healthy(b)
+        a.wait_healthy()
+        b.wait_healthy()
         yield a.url, b.url
         for s in (a, b):
             assert "Traceback" not in s.log(), s.log()
