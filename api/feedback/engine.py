@@ -289,6 +289,17 @@ class Engine:
 
     def _sentence(self, toks: list[Tok]) -> Sentence:
         s = self.s
+        inter = s.interjections
+        if inter and toks and toks[0].form in inter:
+            # "ewa, doe normaal" / "allez ge zijt weeral te laat": the opening discourse marker
+            # (and the comma after it) is skipped, unless nothing else is left.
+            k = 0
+            while k < len(toks) and (toks[k].form in inter or (k and toks[k].form == ",")):
+                k += 1
+            if any(t.word for t in toks[k:]):
+                toks = toks[k:]
+        if "(" in (t.form for t in toks):
+            toks = _drop_asides(toks)
         connectors = s.connectors
         n = len(toks)
         clause = [0] * n
@@ -356,12 +367,26 @@ class Engine:
             c = clause[j]
             k = j
             words: list[str] = []
+            opener = ""
             while k < n and clause[k] == c:
                 t = toks[k]
                 if t.word and not (not words and t.form in self.s.connectors):
                     words.append(t.form)
+                elif t.word and not words and not opener:
+                    opener = t.form
                 k += 1
-            out.extend([_clause_subject(words, pron)] * (c + 1 - len(out)))
+            who = _clause_subject(words, pron)
+            if (
+                who == "none"
+                and opener in _COORDINATORS
+                and out
+                and words
+                and words[0] not in _DETERMINERS
+            ):
+                # "Hij heeft mijn dagboek gelezen en | doet nu alsof…": a coordinated clause
+                # without a subject of its own shares the one before it.
+                who = out[-1]
+            out.extend([who] * (c + 1 - len(out)))
             j = k
         return out
 
@@ -407,6 +432,14 @@ class Engine:
                     continue
                 k = max(decode(got)[0]) + 1
                 while k < n and toks[k].form not in term and toks[k].form not in SENTENCE_END:
+                    # "ik zeg niet dat je nooit iets doet, ik vraag alleen…": a new ik/we
+                    # clause after a comma is the writer's own claim again.
+                    if (
+                        toks[k].form == ","
+                        and k + 1 < n
+                        and s.subject_pronouns.get(toks[k + 1].form) in ("i", "we")
+                    ):
+                        break
                     neg[k] = meta[k] = True
                     k += 1
         for p in s.neg_post:
@@ -544,7 +577,10 @@ class Engine:
             if content:
                 negated = True in neg and any(neg[p] for p in content if toks[p].form not in pre)
             elif True in neg or True in negb:
-                negated = any(neg[p] or negb[p] for p in got if toks[p].form not in pre)
+                # Punctuation is never negated itself ("dat was niet oké, sorry").
+                negated = any(
+                    neg[p] or negb[p] for p in got if toks[p].word and toks[p].form not in pre
+                )
             else:
                 negated = False
             if rule.negation == "block" and negated:
@@ -800,8 +836,35 @@ _SUBJECTISH = frozenset(
         "we",
     ]
 )
+_COORDINATORS = frozenset({"en", "maar", "of"})
+_DETERMINERS = frozenset(
+    {"de", "het", "een", "die", "dat", "dit", "deze", "mijn", "zijn", "haar", "onze", "ons", "hun"}
+)
 _DEMONSTRATIVE = frozenset({"dat", "dit", "het", "die", "daar", "hier", "zoiets"})
+_PREPOSITIONS = frozenset(
+    {"voor", "met", "aan", "van", "bij", "op", "tegen", "naar", "over", "om", "door", "zonder"}
+)
+_POSSESSIVE = frozenset({"mijn", "zijn", "haar", "onze", "ons", "hun"})
 _STRONG = frozenset({"ik", "jij", "gij", "wij", "we", "zij", "hij", "jullie", "u", "je"})
+
+
+def _drop_asides(toks: list[Tok]) -> list[Tok]:
+    """Short asides in brackets ("mijn vriend (29M) heeft…", "ik (31V) merk…") are left out,
+    so they do not split the clause they interrupt."""
+    out: list[Tok] = []
+    j = 0
+    n = len(toks)
+    while j < n:
+        if toks[j].form == "(":
+            k = j + 1
+            while k < n and k - j <= 4 and toks[k].form != ")":
+                k += 1
+            if k < n and toks[k].form == ")" and k - j <= 4:
+                j = k + 1
+                continue
+        out.append(toks[j])
+        j += 1
+    return out
 
 
 def _clause_subject(words: list[str], pron: dict[str, str]) -> str:
@@ -819,8 +882,13 @@ def _clause_subject(words: list[str], pron: dict[str, str]) -> str:
     # Inversion after an adverb or question word: "Nooit luister je", "Waarom doe je zo?"
     for w in words[1:4]:
         who = pron.get(w)
-        if who is not None:
+        if who is not None and w not in _POSSESSIVE:
             return who
+    # After a longer fronted phrase: "Sinds de geboorte van onze dochter voel ik me…".
+    for i in range(1, min(len(words), 8)):
+        w = words[i]
+        if w in _STRONG and w != "je" and words[i - 1] not in _PREPOSITIONS:
+            return pron.get(w, "none")
     return "none"
 
 

@@ -93,6 +93,7 @@ SETTINGS_KEYS = frozenset(
         "connectors",
         "subject_pronouns",
         "question_words",
+        "interjections",
         "fuzzy_lists",
         "feeling_hints",
         "summaries",
@@ -153,6 +154,9 @@ class Settings:
     connectors: frozenset[str] = frozenset()
     subject_pronouns: dict[str, str] = field(default_factory=dict)
     question_words: frozenset[str] = frozenset()
+    # Discourse markers that open a message without adding meaning ("ewa", "allez", "wallah"):
+    # skipped at the start of a sentence, so "ewa doe normaal" reads as "doe normaal".
+    interjections: frozenset[str] = frozenset()
     fuzzy_lists: tuple[str, ...] = ()
     feeling_hints: dict[str, str] = field(default_factory=dict)
     summaries: dict[str, str] = field(default_factory=dict)
@@ -260,6 +264,9 @@ def _settings(raw: dict[str, Any], lexicons: Mapping[str, Lexicon], where: str) 
         if who not in SUBJECTS:
             raise RuleError(f"{where}: subject {who!r} for {pron!r} is not one of {SUBJECTS}")
         s.subject_pronouns[fold_word(str(pron))] = who
+    s.interjections = frozenset(
+        fold_word(w) for w in _str_list(raw.get("interjections", []), where)
+    )
     s.question_words = frozenset(
         fold_word(w) for w in _str_list(raw.get("question_words", []), where)
     )
