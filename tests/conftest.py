@@ -6,6 +6,7 @@ CI=true, so CI can never go green by silently skipping the parts that matter.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
 from collections.abc import Iterator
@@ -35,9 +36,10 @@ def skip_or_fail(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A fresh, migrated PostgreSQL database for this test run, dropped afterwards."""
+@contextlib.contextmanager
+def fresh_postgres_database(prefix: str = "vg_test") -> Iterator[str]:
+    """A new, empty PostgreSQL database, dropped afterwards (fails under CI=true if the server
+    is not reachable)."""
     admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     try:
         conn = admin.connect()
@@ -45,16 +47,22 @@ def postgres_url() -> Iterator[str]:
         admin.dispose()
         skip_or_fail(f"PostgreSQL is not reachable at {make_url(POSTGRES_ADMIN_URL).host}")
         raise  # unreachable: skip_or_fail raises
-    name = f"vg_test_{uuid.uuid4().hex[:12]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
     conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     try:
-        upgrade(url)
-        yield url
+        yield make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
     finally:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         conn.close()
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database for this test run, dropped afterwards."""
+    with fresh_postgres_database() as url:
+        upgrade(url)
+        yield url
 
 
 def _truncate_postgres(url: str) -> None:
