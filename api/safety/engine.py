@@ -8,6 +8,9 @@ accents, so "suïcide" and "suicide" are one word):
 - ``stem*``  any token starting with the stem ("zelfmoord*" covers "zelfmoordgedachten");
 - ``word~``  the word or a token one typo away (a letter missing, extra, swapped or wrong),
   for words of seven letters or more;
+- ``word$``  the token only where it ends its clause (a comma, a sentence end, a quote or the end
+  of the text follows, or only the filler words of ``clause_end_fillers``): "ik kan niet
+  meer$" flags "ik kan niet meer, echt" but not "ik kan niet meer wachten";
 - ``@set``   any entry of a named word set from ``_common.yaml``;
 - ``a|b``    alternatives.
 
@@ -63,6 +66,7 @@ class Engine:
         self._prefix_lengths: list[int] = []
         self._fuzzy: dict[str, set[int]] = {}
         self._fuzzy_deletes: dict[str, set[int]] = {}
+        self._final: dict[str, set[int]] = {}  # "word$": the word at the end of its clause
         self._cache: dict[str, frozenset[int]] = {}
         self._anchor_cache: dict[frozenset[int], tuple[tuple[int, _Pattern], ...]] = {}
 
@@ -77,6 +81,7 @@ class Engine:
         self._negation = frozenset(fold(w)[0] for w in common.negation)
         self._fillers = frozenset(fold(w)[0] for w in common.negation_fillers)
         self._breakers = frozenset(fold(w)[0] for w in common.negation_breakers)
+        self._end_fillers = frozenset(fold(w)[0] for w in common.clause_end_fillers)
         self._past = tuple(self._cue(c, where) for c in common.past)
         self._present = tuple(self._cue(c, where) for c in common.present)
         self._trivial = tuple(self._cue(c, where) for c in common.trivial)
@@ -116,6 +121,11 @@ class Engine:
                 if len(stem) < _MIN_PREFIX or not stem.replace("'", "").isalnum():
                     raise SafetyDataError(f"{where}: prefix {alt!r} is too short or not a word")
                 self._prefix.setdefault(stem, set()).add(tid)
+            elif alt.endswith("$"):
+                word = alt[:-1]
+                if not word.replace("'", "").isalnum():
+                    raise SafetyDataError(f"{where}: {alt!r} is not a single word")
+                self._final.setdefault(word, set()).add(tid)
             elif alt.endswith("~"):
                 word = alt[:-1]
                 if len(word) < _MIN_FUZZY or not word.isalnum():
@@ -196,6 +206,8 @@ class Engine:
         prep = prepare(text)
         lookup = self._lookup
         tsets = [lookup(t) for t in prep.tokens]
+        if self._final:
+            self._mark_clause_ends(prep, tsets)
         tries = [self._anchored(ts) for ts in tsets]
         if not any(tries):
             return []
@@ -223,6 +235,26 @@ class Engine:
                         last_end[ri] = max(hit)
         out.sort(key=lambda s: (s.start, s.end, s.rule_id))
         return out
+
+    def _mark_clause_ends(self, prep: Prepared, tsets: list[frozenset[int]]) -> None:
+        """Add the ids of ``word$`` terms to tokens that end their clause (linear, backwards)."""
+        final = self._final
+        tokens = prep.tokens
+        if not any(t in final for t in tokens):
+            return
+        fillers = self._end_fillers
+        content_after = False
+        key = (-2, -2)
+        for i in range(len(tokens) - 1, -1, -1):
+            here = (prep.clause[i], prep.quote[i])
+            if here != key:
+                key = here
+                content_after = False
+            tok = tokens[i]
+            if not content_after and tok in final:
+                tsets[i] = tsets[i] | final[tok]
+            if tok not in fillers:
+                content_after = True
 
     def _judge(
         self,

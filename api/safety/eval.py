@@ -1,7 +1,8 @@
 """Evaluate the safety check on its test sets: `python -m api.safety.eval`.
 
 Prints crisis recall, concern recall and the neutral false-positive rate, per kind, and lists
-every miss and false positive. The sets live in tests/safety/ (one JSON object per line:
+every miss and false positive of the development sets; for the blind sets only the figures.
+The sets live in tests/safety/ (one JSON object per line:
 {"text", "kind", "level"}; neutral lines have kind and level null).
 """
 
@@ -55,27 +56,38 @@ def load(path: Path) -> list[dict[str, str | None]]:
 
 
 def evaluate(directory: Path = CORPUS_DIR) -> Report:
+    """The development sets: crisis.jsonl, concern.jsonl and neutral.jsonl."""
+    disclosures = [
+        {**row, "level": name}
+        for name in ("crisis", "concern")
+        for row in load(directory / f"{name}.jsonl")
+    ]
+    return evaluate_rows(disclosures, load(directory / "neutral.jsonl"))
+
+
+def evaluate_rows(
+    disclosures: list[dict[str, str | None]], neutral: list[dict[str, str | None]]
+) -> Report:
     report = Report()
-    for name in ("crisis", "concern"):
-        for row in load(directory / f"{name}.jsonl"):
-            text, kind = str(row["text"]), str(row["kind"])
-            result = check(text)
-            if name == "crisis":
-                ok = result is not None and result.level == "crisis" and kind in result.kinds
-                report.crisis_total += 1
-                report.crisis_hit += ok
-            else:
-                # A concern sentence only has to be flagged; crisis is the safe side.
-                ok = result is not None
-                report.concern_total += 1
-                report.concern_hit += ok
-            stats = report.per_kind[f"{name}/{kind}"]
-            stats[0] += 1
-            stats[1] += ok
-            if not ok:
-                got = f"{result.level} {','.join(result.kinds)}" if result else "nothing"
-                report.misses.append(f"[{name} {kind}] got {got}: {text}")
-    for row in load(directory / "neutral.jsonl"):
+    for row in disclosures:
+        text, kind, name = str(row["text"]), str(row["kind"]), str(row["level"])
+        result = check(text)
+        if name == "crisis":
+            ok = result is not None and result.level == "crisis" and kind in result.kinds
+            report.crisis_total += 1
+            report.crisis_hit += ok
+        else:
+            # A concern sentence only has to be flagged; crisis is the safe side.
+            ok = result is not None
+            report.concern_total += 1
+            report.concern_hit += ok
+        stats = report.per_kind[f"{name}/{kind}"]
+        stats[0] += 1
+        stats[1] += ok
+        if not ok:
+            got = f"{result.level} {','.join(result.kinds)}" if result else "nothing"
+            report.misses.append(f"[{name} {kind}] got {got}: {text}")
+    for row in neutral:
         text = str(row["text"])
         report.neutral_total += 1
         result = check(text)
@@ -85,18 +97,23 @@ def evaluate(directory: Path = CORPUS_DIR) -> Report:
     return report
 
 
-def main() -> int:
-    r = evaluate()
+def figures(r: Report) -> None:
     print(f"crisis recall   {r.crisis_recall:7.2%}  ({r.crisis_hit}/{r.crisis_total})")
     print(f"concern recall  {r.concern_recall:7.2%}  ({r.concern_hit}/{r.concern_total})")
     print(
         f"neutral FP rate {r.false_positive_rate:7.2%}  "
         f"({len(r.false_positives)}/{r.neutral_total})"
     )
-    print("\nper kind (flagged / total):")
+    print("per kind (flagged / total):")
     for key in sorted(r.per_kind):
         total, hit = r.per_kind[key]
         print(f"  {key:28s} {hit:3d} / {total:3d}")
+
+
+def main() -> int:
+    r = evaluate()
+    print("development sets (tests/safety/crisis, concern, neutral):")
+    figures(r)
     if r.misses:
         print("\nmisses:")
         for m in r.misses:
@@ -105,6 +122,11 @@ def main() -> int:
         print("\nfalse positives:")
         for f in r.false_positives:
             print("  " + f)
+    blind, blind_neutral = CORPUS_DIR / "blind.jsonl", CORPUS_DIR / "blind_neutral.jsonl"
+    if blind.exists() and blind_neutral.exists():
+        # Figures only: the blind sets stay useful only while rule authors do not see them.
+        print("\nblind sets (tests/safety/blind*.jsonl; misses not shown):")
+        figures(evaluate_rows(load(blind), load(blind_neutral)))
     return 0
 
 

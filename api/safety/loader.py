@@ -67,6 +67,7 @@ class Common:
     negation: tuple[str, ...]
     negation_fillers: tuple[str, ...]
     negation_breakers: tuple[str, ...]
+    clause_end_fillers: tuple[str, ...]
     past: tuple[str, ...]
     present: tuple[str, ...]
     joke_words: tuple[str, ...]
@@ -274,6 +275,7 @@ COMMON_CUES = (
     "negation",
     "negation_fillers",
     "negation_breakers",
+    "clause_end_fillers",
     "past",
     "present",
     "joke_words",

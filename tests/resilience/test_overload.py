@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -44,7 +45,10 @@ def test_a_flood_is_shed_with_503_and_health_stays_up(
     assert len(LONG_TEXT) == 1000
     env = {"MAX_IN_FLIGHT": "4"}
     with live.running(migrated_sqlite_url, tmp_path / "uvicorn.log", env) as server:
-        responses = asyncio.run(flood(server.url))
+        # In a worker thread: the browser tests' Playwright keeps an event loop running on the
+        # main thread for the rest of the session, and asyncio.run refuses to nest in it.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            responses = pool.submit(asyncio.run, flood(server.url)).result()
         flood_over = time.monotonic()
         healthy_after = None
         with httpx.Client(timeout=3.0) as http:

@@ -39,6 +39,24 @@ def test_levels(text: str, level: str, kind: str) -> None:
     assert kind in result.kinds
 
 
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        # `meer$` only matches at the end of a clause (trailing fillers like "hoor" allowed).
+        ("ik kan niet meer", "concern"),
+        ("ik kan niet meer, ik ben op", "concern"),
+        ("ik kan echt niet meer hoor", "concern"),
+        ("ik kan niet meer wachten tot de vakantie", None),
+        ("ik kan niet meer slapen sinds de baby er is", None),
+        ("ik kan niet meer haha", None),
+        ('hij zei "ik kan niet meer" en liep weg', "concern"),
+    ],
+)
+def test_clause_final_terms(text: str, level: str | None) -> None:
+    result = check(text)
+    assert (result.level if result else None) == level
+
+
 def test_quotes_attributed_to_someone_else_are_disclosures() -> None:
     r = check('Hij zei: "ik maak je af"')
     assert r is not None
