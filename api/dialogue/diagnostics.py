@@ -17,6 +17,8 @@ class CodeInfo:
     code: str
     severity: Severity
     summary: str
+    # What the code means in plain Dutch, for therapists who upload a scenario of their own.
+    nl: str
     example: str  # file name in EXAMPLES_DIR
     engine: bool = False  # needs the feedback engine
 
@@ -28,6 +30,7 @@ def _load() -> dict[str, CodeInfo]:
             code=code,
             severity=info["severity"],
             summary=info["summary"],
+            nl=info["nl"],
             example=info["example"],
             engine=bool(info.get("engine", False)),
         )

@@ -147,7 +147,10 @@ class DiagnosticOut(BaseModel):
     line: int
     code: str
     severity: str
+    # The linter's precise message (English, like the command line) ...
     message: str
+    # ... and what the code means, in Dutch, for people.
+    explanation: str
     node: str | None
 
 

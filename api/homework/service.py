@@ -17,6 +17,7 @@ from typing import Any, Literal
 from sqlalchemy.orm import Session
 
 from api.db import mark_erased
+from api.dialogue.diagnostics import CODES
 from api.dialogue.lint import check_text, default_analyzer
 from api.dialogue.models import PromptNode, Scenario
 from api.errors import Conflict, NotFound, ValidationFailed
@@ -406,7 +407,9 @@ class UploadResult:
 
 def upload_scenario(db: Session, therapist: Therapist, source_yaml: str) -> UploadResult:
     result = check_text(source_yaml, "upload.yaml", analyzer=default_analyzer())
-    diagnostics = [d.to_dict() for d in result.diagnostics]
+    # Therapists read these: each line keeps the linter's precise message and adds what the
+    # code means in plain Dutch.
+    diagnostics = [d.to_dict() | {"explanation": CODES[d.code].nl} for d in result.diagnostics]
     if result.errors or result.scenario is None:
         return UploadResult(None, diagnostics)
     scenario = result.scenario

@@ -14,7 +14,8 @@ function diagnosticList(diagnostics) {
     class: ["diagnostic", `diagnostic-${d.severity}`],
   },
   h("span", { class: "diagnostic-severity" }, `${SEVERITY[d.severity] || d.severity}: `),
-  h("span", { class: "diagnostic-text" }, `regel ${d.line}: ${d.message}`),
+  h("span", { class: "diagnostic-text" }, `regel ${d.line}: ${d.explanation || d.message}`),
+  d.explanation ? h("span", { class: "diagnostic-detail" }, ` ${d.message}`) : null,
   h("span", { class: "diagnostic-code" }, ` (${d.code})`))));
 }
 

@@ -235,6 +235,8 @@ def test_upload_own_scenario(anna: Therapeut, bert: Therapeut, visitor: TestClie
     body = bad.json()
     assert body["code"] == "scenario_invalid"
     assert any(d["line"] == 2 for d in body["diagnostics"])
+    duplicate = next(d for d in body["diagnostics"] if d["code"] == "duplicate-key")
+    assert duplicate["explanation"].startswith("Een veld staat twee keer")
 
     r = anna.post("/api/v1/own-scenarios", json={"yaml": VALID_UPLOAD})
     assert r.status_code == 201, r.text

@@ -458,8 +458,11 @@ def test_own_scenarios_show_every_diagnostic_and_can_be_assigned(
     items = errors.locator("[data-testid=diagnostics] li")
     expect(items).to_have_count(len(api["diagnostics"]))
     for i, d in enumerate(api["diagnostics"]):
-        expect(items.nth(i)).to_contain_text(f"regel {d['line']}: {d['message']}")
+        # The Dutch explanation first, the linter's precise message after it.
+        expect(items.nth(i)).to_contain_text(f"regel {d['line']}: {d['explanation']}")
+        expect(items.nth(i)).to_contain_text(d["message"])
     expect(items.filter(has_text="regel 2:")).not_to_have_count(0)
+    expect(items.filter(has_text="Een veld staat twee keer")).not_to_have_count(0)
 
     # A valid file, chosen with the file picker.
     own = FIXTURE_YAML.replace("id: api-oefening", "id: eigen-oefening").replace(
