@@ -23,6 +23,7 @@ from api.homework.router import router as homework_router
 from api.practice.router import router as practice_router
 from api.scenarios.router import router as scenarios_router
 from api.scenarios.service import load_catalogue
+from api.secretbox import SecretBox
 from api.therapists.router import router as therapists_router
 from api.therapists.security import Passwords
 from api.web import BodyLimit, LoadShedding, SecurityHeaders, install_docs
@@ -88,6 +89,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.engine = engine
     app.state.sessionmaker = build_sessionmaker(engine)
     app.state.passwords = Passwords(settings)
+    app.state.secret_box = SecretBox(settings.secret_key)
     logs.install()
     install_error_handlers(app)
     install_docs(app)

@@ -12,6 +12,7 @@ from fastapi import Depends, Request
 from api.config import Settings
 from api.db import SessionDep
 from api.errors import AppError
+from api.secretbox import SecretBox
 from api.therapists import service
 from api.therapists.models import AuthSession, Therapist
 from api.therapists.security import Passwords
@@ -37,7 +38,13 @@ def get_passwords(request: Request) -> Passwords:
     return passwords
 
 
+def get_secret_box(request: Request) -> SecretBox:
+    box: SecretBox = request.app.state.secret_box
+    return box
+
+
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+SecretBoxDep = Annotated[SecretBox, Depends(get_secret_box)]
 PasswordsDep = Annotated[Passwords, Depends(get_passwords)]
 
 

@@ -19,10 +19,11 @@ class Therapist(Base):
     email: Mapped[str] = mapped_column(NulFreeString(254), unique=True)
     password_hash: Mapped[str] = mapped_column(NulFreeString(255))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    # Second factor (TOTP). The seed must be readable to check codes; it is never sent back
-    # after setup. `totp_last_step` stops a code from being used twice.
-    totp_secret: Mapped[str | None] = mapped_column(NulFreeString(64), nullable=True)
-    totp_pending_secret: Mapped[str | None] = mapped_column(NulFreeString(64), nullable=True)
+    # Second factor (TOTP). The seed must be readable to check codes, so it is encrypted
+    # (api.secretbox) rather than hashed; it is never sent back after setup.
+    # `totp_last_step` stops a code from being used twice.
+    totp_secret: Mapped[str | None] = mapped_column(NulFreeString(255), nullable=True)
+    totp_pending_secret: Mapped[str | None] = mapped_column(NulFreeString(255), nullable=True)
     totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
 

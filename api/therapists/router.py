@@ -11,6 +11,7 @@ from api.therapists.deps import (
     COOKIE_NAME,
     CurrentTherapist,
     PasswordsDep,
+    SecretBoxDep,
     SettingsDep,
     refuse_cross_site,
 )
@@ -70,7 +71,12 @@ def register(body: RegisterIn, db: SessionDep, passwords: PasswordsDep) -> Any:
     responses={401: {"description": "Wrong e-mail or password"}, 429: {"description": "Slow down"}},
 )
 def login(
-    body: LoginIn, request: Request, db: SessionDep, settings: SettingsDep, passwords: PasswordsDep
+    body: LoginIn,
+    request: Request,
+    db: SessionDep,
+    settings: SettingsDep,
+    passwords: PasswordsDep,
+    box: SecretBoxDep,
 ) -> Any:
     """Log in. Sets the HttpOnly session cookie and a readable `vg_csrf` cookie; send the CSRF
     token back as `X-CSRF-Token` on every state-changing request."""
@@ -82,6 +88,7 @@ def login(
         body.email,
         body.password,
         address,
+        box=box,
         totp_code=body.totp_code,
         recovery_code=body.recovery_code,
     )
@@ -154,27 +161,31 @@ def delete_account(
 
 
 @router.post("/auth/totp/setup", response_model=TotpSetupOut)
-def totp_setup(who: CurrentTherapist) -> Any:
+def totp_setup(who: CurrentTherapist, box: SecretBoxDep) -> Any:
     """Start switching on the second factor: add the secret to an authenticator app."""
-    secret, uri = totp.begin_setup(who.therapist)
+    secret, uri = totp.begin_setup(who.therapist, box)
     return {"secret": secret, "otpauth_uri": uri}
 
 
 @router.post("/auth/totp/enable", response_model=RecoveryCodesOut)
-def totp_enable(body: TotpCodeIn, who: CurrentTherapist, db: SessionDep) -> Any:
+def totp_enable(body: TotpCodeIn, who: CurrentTherapist, db: SessionDep, box: SecretBoxDep) -> Any:
     """Confirm with a code from the app. From now on every login needs a code too."""
-    return {"recovery_codes": totp.enable(db, who.therapist, body.code)}
+    return {"recovery_codes": totp.enable(db, who.therapist, box, body.code)}
 
 
 @router.post("/auth/totp/disable", status_code=204)
 def totp_disable(
-    body: TotpDisableIn, who: CurrentTherapist, db: SessionDep, passwords: PasswordsDep
+    body: TotpDisableIn,
+    who: CurrentTherapist,
+    db: SessionDep,
+    passwords: PasswordsDep,
+    box: SecretBoxDep,
 ) -> Response:
     """Switch the second factor off (password and a current code needed)."""
     ok, _ = passwords.verify(body.password, who.therapist.password_hash)
     if not ok:
         raise service.WrongCredentials("Je wachtwoord klopt niet.")
-    if not totp.verify(db, who.therapist, body.code, None):
+    if not totp.verify(db, who.therapist, box, body.code, None):
         raise totp.WrongSecondFactor()
     totp.disable(db, who.therapist)
     return Response(status_code=204)

@@ -15,6 +15,7 @@ from zxcvbn import zxcvbn
 from api.config import Settings
 from api.errors import AppError, Conflict, ValidationFailed
 from api.practice.models import utcnow
+from api.secretbox import SecretBox
 from api.therapists import repository, totp
 from api.therapists.models import AuthSession, Therapist
 from api.therapists.security import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, Passwords
@@ -121,6 +122,7 @@ def login(
     email: str,
     password: str,
     address: str | None,
+    box: SecretBox,
     totp_code: str | None = None,
     recovery_code: str | None = None,
 ) -> Login | LoginRefused:
@@ -144,7 +146,7 @@ def login(
     if therapist.totp_secret is not None:
         if not totp_code and not recovery_code:
             return LoginRefused(totp.SecondFactorRequired())
-        if not totp.verify(db, therapist, totp_code, recovery_code):
+        if not totp.verify(db, therapist, box, totp_code, recovery_code):
             repository.record_failure(db, [account_key, address_key], now)
             return LoginRefused(totp.WrongSecondFactor())
     if new_hash is not None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from api.errors import AppError, Conflict
 from api.practice.models import utcnow
+from api.secretbox import SecretBox
 from api.therapists.models import RecoveryCode, Therapist
 from api.tokens import token_hash
 
@@ -35,9 +36,9 @@ class NoPendingSetup(Conflict):
     default_detail = "Start eerst het instellen van de tweede stap."
 
 
-def begin_setup(therapist: Therapist) -> tuple[str, str]:
+def begin_setup(therapist: Therapist, box: SecretBox) -> tuple[str, str]:
     secret = pyotp.random_base32()
-    therapist.totp_pending_secret = secret
+    therapist.totp_pending_secret = box.seal(secret)
     uri = pyotp.TOTP(secret).provisioning_uri(name=therapist.email, issuer_name=ISSUER)
     return secret, uri
 
@@ -57,14 +58,15 @@ def _matching_step(secret: str, code: str, last_step: int | None) -> int | None:
     return None
 
 
-def enable(db: Session, therapist: Therapist, code: str) -> list[str]:
-    pending = therapist.totp_pending_secret
-    if pending is None:
+def enable(db: Session, therapist: Therapist, box: SecretBox, code: str) -> list[str]:
+    sealed = therapist.totp_pending_secret
+    pending = box.open(sealed) if sealed is not None else None
+    if sealed is None or pending is None:
         raise NoPendingSetup()
     step = _matching_step(pending, code, None)
     if step is None:
         raise WrongSecondFactor()
-    therapist.totp_secret, therapist.totp_pending_secret = pending, None
+    therapist.totp_secret, therapist.totp_pending_secret = sealed, None
     therapist.totp_last_step = step
     return _new_recovery_codes(db, therapist)
 
@@ -76,12 +78,15 @@ def disable(db: Session, therapist: Therapist) -> None:
         db.delete(row)
 
 
-def verify(db: Session, therapist: Therapist, code: str | None, recovery: str | None) -> bool:
+def verify(
+    db: Session, therapist: Therapist, box: SecretBox, code: str | None, recovery: str | None
+) -> bool:
     """For a login: a current TOTP code, or an unused recovery code (which is then used up)."""
     if therapist.totp_secret is None:
         return True
-    if code:
-        step = _matching_step(therapist.totp_secret, code, therapist.totp_last_step)
+    secret = box.open(therapist.totp_secret)
+    if code and secret is not None:
+        step = _matching_step(secret, code, therapist.totp_last_step)
         if step is not None:
             therapist.totp_last_step = step
             return True

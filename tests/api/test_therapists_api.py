@@ -306,3 +306,32 @@ def test_password_hashing_is_bounded(cheap_settings: Settings) -> None:
     for t in threads:
         t.join()
     assert peak == 2
+
+
+def test_totp_seeds_are_encrypted_at_rest(web: TestClient, cheap_settings: Settings) -> None:
+    import pyotp
+    from sqlalchemy import create_engine, text
+
+    register(web)
+    csrf = login(web)
+    headers = {"X-CSRF-Token": csrf}
+    secret = web.post("/api/v1/auth/totp/setup", headers=headers).json()["secret"]
+    web.post("/api/v1/auth/totp/enable", json={"code": pyotp.TOTP(secret).now()}, headers=headers)
+    engine = create_engine(cheap_settings.database_url)
+    with engine.connect() as conn:
+        stored = conn.execute(text("select totp_secret from therapists")).scalar_one()
+    engine.dispose()
+    assert secret not in stored
+    assert len(stored) > 100  # a Fernet token, not the 32-character seed
+    # With another SECRET_KEY the seed cannot be read: a TOTP code no longer logs in.
+    rotated = cheap_settings.model_copy(update={"secret_key": "another key " * 4})
+    with TestClient(create_app(rotated)) as other:
+        r = other.post(
+            "/api/v1/auth/login",
+            json={
+                "email": "anna@praktijk.nl",
+                "password": PASSWORD,
+                "totp_code": pyotp.TOTP(secret).now(),
+            },
+        )
+        assert r.status_code == 401
