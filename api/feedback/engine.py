@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import simplemma
 
 from api.feedback.loader import Rule, RuleSet
-from api.feedback.patterns import Pattern, SentView, decode
+from api.feedback.patterns import WORD, Pattern, SentView, decode
 from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
 from api.feedback.textnorm import Folded, fold, is_word, tokenize
 from api.feedback.types import Analysis, Finding
@@ -56,17 +56,20 @@ class Tok:
 class _KeyInfo:
     """What the rule index knows about one set of token keys (computed once per key set).
 
-    `cands[r]` holds the candidates (see `Engine._plan`) that the keys trigger for role number r;
+    `cands[r]` holds the candidates (see `Engine._plan`) that the keys trigger for role number r,
+    grouped as (gate, candidates): gate is the lowest condition bit the candidates need (0 when
+    they need none), so a sentence without it skips the whole group at once;
     `conds` has bit b set when the keys meet condition set b (a pattern's required element or an
     `unless` trigger), so a whole sentence is checked against a pattern with one integer `&`."""
 
-    cands: tuple[tuple[int, ...], ...]
+    cands: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]
     conds: int
 
 
 # One candidate pattern of a role: (rule, pattern, condition bits it needs, block negation,
-# its only trigger key or None, all trigger keys).
-_Cand = tuple[Rule, Pattern, int, bool, str | None, frozenset[str]]
+# its only trigger key or None, all trigger keys, condition bits of the required elements before
+# the anchor, and of those after it).
+_Cand = tuple[Rule, Pattern, int, bool, str | None, frozenset[str], int, int]
 # An `unless` pattern with the condition bits it needs and whether it is a bare word list.
 _Unless = tuple[Pattern, int, bool]
 _ROLE_NUM: dict[str, int] = {r: i for i, r in enumerate(ROLES)}
@@ -132,7 +135,19 @@ class Engine:
                 pat = rule.patterns[pi]
                 trig = pat.triggers()
                 only = next(iter(trig)) if len(trig) == 1 else None
-                plan.append((rule, pat, bits(pat.required), rule.negation == "block", only, trig))
+                before, after = _sides(pat)
+                plan.append(
+                    (
+                        rule,
+                        pat,
+                        bits(pat.required),
+                        rule.negation == "block",
+                        only,
+                        trig,
+                        bits(before),
+                        bits(after),
+                    )
+                )
             self._plan.append(plan)
             self._needs.append([c[2] for c in plan])
             self._key_cands.append({k: tuple(num[c] for c in found) for k, found in index.items()})
@@ -157,11 +172,14 @@ class Engine:
         for k in keys:
             conds |= kc.get(k, 0)
         cands = []
-        for per_key in self._key_cands:
+        for per_key, needs in zip(self._key_cands, self._needs, strict=True):
             found: set[int] = set()
             for k in keys:
                 found.update(per_key.get(k, ()))
-            cands.append(tuple(sorted(found)))
+            groups: dict[int, list[int]] = {}
+            for c in sorted(found):
+                groups.setdefault(needs[c] & -needs[c], []).append(c)
+            cands.append(tuple((gate, tuple(cs)) for gate, cs in groups.items()))
         got = _KeyInfo(tuple(cands), conds)
         if len(self._keyinfo) > _KEYINFO_CACHE_MAX:
             self._keyinfo.clear()
@@ -298,8 +316,10 @@ class Engine:
                 k += 1
             if any(t.word for t in toks[k:]):
                 toks = toks[k:]
-        if "(" in (t.form for t in toks):
+        forms = [t.form for t in toks]
+        if "(" in forms:
             toks = _drop_asides(toks)
+            forms = [t.form for t in toks]
         connectors = s.connectors
         n = len(toks)
         clause = [0] * n
@@ -309,8 +329,9 @@ class Engine:
         lead = True  # still at the start of a clause (only connectors so far)
         for j, t in enumerate(toks):
             f = t.form
+            word = t.word
             joins = (
-                t.word
+                word
                 and f in connectors
                 and (f not in _SPLIT_IF_SUBJECT or self._dat_splits(toks, j))
                 and not (f == "maar" and j > 0 and toks[j - 1].form == "alleen")
@@ -320,17 +341,17 @@ class Engine:
                     c += 1
                 lead = True
             clause[j] = c
-            if lead and t.word:
-                cstart[j] = True
-                if not joins:
-                    lead = False
-            if not t.word and (f in CLAUSE_PUNCT or f in QUOTE_CHARS):
+            if word:
+                if lead:
+                    cstart[j] = True
+                    if not joins:
+                        lead = False
+            elif f in CLAUSE_PUNCT or f in QUOTE_CHARS:
                 c += 1
                 lead = True
         for j in range(n):
             nxt = j + 1
             cend[j] = nxt >= n or clause[nxt] != clause[j] or not toks[nxt].word
-        forms = [t.form for t in toks]
         view = SentView([t.keys for t in toks], forms, clause, cstart, cend)
         conds = 0
         for t in toks:
@@ -399,7 +420,7 @@ class Engine:
         negb = [False] * n
         meta = [False] * n
         pre = s.neg_pre
-        if not any(t.form in pre for t in toks):
+        if pre.isdisjoint(view.forms):
             return neg, negb, meta
         pseudo: set[int] = set()
         for p in s.neg_pseudo:
@@ -494,46 +515,77 @@ class Engine:
     ) -> None:
         view = se.view
         rn = _ROLE_NUM[role]
-        # Candidate (rule, pattern) pairs: those whose trigger words occur in the sentence.
-        cands: set[int] = set().union(*[t.info.cands[rn] for t in se.toks])
-        if not cands:
+        # Candidate (rule, pattern) pairs: those whose trigger words occur in the sentence, with
+        # the positions of those tokens (a token's candidates are exactly the patterns that one of
+        # its keys triggers), so a pattern only tries the positions of its triggers.
+        where: dict[int, list[int]] = {}
+        toks = se.toks
+        conds = view.conds
+        for j, t in enumerate(toks):
+            for gate, group in t.info.cands[rn]:
+                if gate & conds != gate:
+                    continue  # none of these can be live (see below)
+                for c in group:
+                    got_j = where.get(c)
+                    if got_j is None:
+                        where[c] = [j]
+                    else:
+                        got_j.append(j)
+        if not where:
             return
         plan = self._plan[rn]
         needs = self._needs[rn]
-        conds = view.conds
         # A pattern is impossible when the sentence misses one of its required elements.
-        live = [c for c in sorted(cands) if needs[c] & conds == needs[c]]
-        # Where each key occurs, so a pattern only tries the positions of its triggers.
-        where: dict[str, list[int]] = {}
-        if live:
-            for j, ks in enumerate(view.keys):
-                for k in ks:
-                    got_j = where.get(k)
-                    if got_j is None:
-                        where[k] = [j]
-                    else:
-                        got_j.append(j)
+        live = sorted([c for c in where if (nd := needs[c]) & conds == nd])
+        if not live:
+            return
+        # Condition bits met by the tokens before position j (pre[j]) and from j on (post[j]):
+        # a required element before the anchor must occur before it, one after it after it.
+        n = view.n
+        pre = [0] * (n + 1)
+        post = [0] * (n + 2)
+        acc = 0
+        for j in range(n):
+            pre[j] = acc
+            acc |= toks[j].info.conds
+        pre[n] = acc
+        acc = 0
+        for j in range(n - 1, -1, -1):
+            acc |= toks[j].info.conds
+            post[j] = acc
+        clause = view.clause
+        accept = self._accept
+        append = out.append
+        # Sentence-level facts that make `_accept` turn down every match of some rules.
+        question = se.question
+        negated = True in se.neg or True in se.negb
+        subjects = frozenset(se.clause_subject)
         for c in live:
-            rule, pattern, _, block, only, trig = plan[c]
+            rule, pattern, _, block, _, _, before, after = plan[c]
+            if (
+                (rule.question is not None and rule.question != question)
+                or (rule.subject is not None and rule.subject.isdisjoint(subjects))
+                or (rule.negation == "require" and not negated)
+            ):
+                continue  # `_accept` would turn every match down
             view.block = block
-            if only is not None:
-                positions: Sequence[int] = where.get(only, ())
-            else:
-                # Scan whichever is shorter: the trigger list or the keys of the sentence.
-                if len(trig) < len(where):
-                    hits = [where[k] for k in trig if k in where]
-                else:
-                    hits = [h for k, h in where.items() if k in trig]
-                positions = hits[0] if len(hits) == 1 else sorted({j for h in hits for j in h})
+            positions = where[c]
+            match_at = pattern.match_at
+            encoded = pattern.has_content
             for j in positions:
-                enc = pattern.match_at(view, j)
+                if (before & pre[j]) != before or (after & post[j + 1]) != after:
+                    continue  # `match_at` would find nothing
+                enc = match_at(view, j)
                 if enc is None:
                     continue
-                got, content = decode(enc)
-                if not self._accept(rule, se, got, content, j, doc):
-                    continue
+                if encoded:
+                    got, content = decode(enc)
+                else:
+                    got, content = enc, []
                 lo, hi = min(got), max(got)
-                out.append(Raw(rule, si, lo, hi, (view.clause[lo], view.clause[hi]), tuple(got)))
+                if not accept(rule, se, got, content, j, doc, lo, hi):
+                    continue
+                append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
         view.block = False
 
     def _accept(
@@ -543,12 +595,13 @@ class Engine:
         got: list[int],
         content: list[int],
         anchor: int,
-        doc: Sequence[Sentence] = (),
+        doc: Sequence[Sentence],
+        lo: int,
+        hi: int,
     ) -> bool:
+        """`lo` and `hi` are min(got) and max(got)."""
         if rule.question is not None and rule.question != se.question:
             return False
-        lo = min(got)
-        hi = max(got)
         if rule.subject is not None:
             # The anchor's clause decides; a match that runs on into the next clause ("elke
             # keer als ik iets vertel, | pak je...") may take its subject from there.
@@ -592,10 +645,10 @@ class Engine:
             unless = self._unless[rule.id]
             for other in doc or (se,):
                 block = other.view.block
-                missing = ~other.view.conds
+                have = other.view.conds
                 try:
                     for p, need, single in unless:
-                        if need & missing:
+                        if need & have != need:
                             continue  # `search` would find nothing
                         other.view.block = single
                         if p.search(other.view, 0, other.view.n) is not None:
@@ -619,10 +672,10 @@ class Engine:
                 while hi < se.view.n and clause[hi] <= c1 + wide:
                     hi += 1
             block = se.view.block
-            missing = ~se.view.conds
+            have = se.view.conds
             try:
                 for p, need, single in self._unless[rule.id]:
-                    if need & missing:
+                    if need & have != need:
                         continue  # `search` would find nothing
                     # A bare word-list exclusion ("@positive") is not met by a negated word:
                     # "je bent nooit eerlijk" is no praise.
@@ -749,17 +802,19 @@ class Engine:
                 {"match": text[start:end], "sentence": text[s0:s1].strip(), "feeling": feeling},
             )
         category = CATEGORIES[cat]
+        rule = r.rule
+        # Positional arguments: noticeably cheaper than keywords for a frozen dataclass.
         return Finding(
-            rule_id=r.rule.id,
-            category=cat,
-            polarity=category.polarity,
-            start=start,
-            end=end,
-            text=text[start:end],
-            label=category.label,
-            message=r.rule.message,
-            tip=r.rule.tip,
-            suggestion=suggestion,
+            rule.id,  # rule_id
+            cat,  # category
+            category.polarity,
+            start,
+            end,
+            text[start:end],  # text
+            category.label,  # label
+            rule.message,
+            rule.tip,
+            suggestion,
         )
 
     def _analysis(
@@ -788,15 +843,10 @@ class Engine:
             summary = summaries.get(f"almost_{role}", summaries.get("almost", ""))
             suggestion = summaries.get(f"scaffold_{role}") or None
         missing = tuple(c for c in expected if c not in cats)
+        # Positional, in field order (verdict, role, findings, expected, missing, summary,
+        # suggestion, categories): cheaper than keywords for a frozen dataclass.
         return Analysis(
-            verdict=verdict,
-            role=role,
-            findings=tuple(findings),
-            expected=expected,
-            missing=missing,
-            summary=summary,
-            suggestion=suggestion,
-            categories=cats,
+            verdict, role, tuple(findings), expected, missing, summary, suggestion, cats
         )
 
 
@@ -923,6 +973,16 @@ def _looks_participle(w: str, lemma: str) -> bool:
     if not (w.endswith(("d", "t")) or w.endswith("en")):
         return False
     return w.startswith(_PP_PREFIXES) or "ge" in w[2:6]
+
+
+def _sides(p: Pattern) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Key sets of the required word elements before and after the anchor (see `required`)."""
+    before: list[frozenset[str]] = []
+    after: list[frozenset[str]] = []
+    for k, e in enumerate(p.elements):
+        if k != p.anchor and e.kind == WORD and not e.optional and not e.negated:
+            (before if k < p.anchor else after).append(frozenset(e.index_keys()))
+    return before, after
 
 
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:

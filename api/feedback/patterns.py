@@ -77,7 +77,7 @@ class Element:
 class SentView:
     """What the matcher needs to know about the tokens of one sentence."""
 
-    __slots__ = ("bag", "block", "cend", "clause", "conds", "cstart", "forms", "keys", "n", "neg")
+    __slots__ = ("_bag", "block", "cend", "clause", "conds", "cstart", "forms", "keys", "n", "neg")
 
     def __init__(
         self,
@@ -97,10 +97,19 @@ class SentView:
         # skip them, so "ik ben niet boos maar verdrietig" finds "verdrietig".
         self.neg: Sequence[bool] = [False] * self.n
         self.block = False
-        # Every key of every token: lets a pattern rule itself out in O(1) per element.
-        self.bag: frozenset[str] = frozenset().union(*keys) if keys else frozenset()
+        # Every key of every token (see `bag`), computed on first use.
+        self._bag: frozenset[str] | None = None
         # Condition bits met by the sentence (set by the engine, which numbers the conditions).
         self.conds = 0
+
+    @property
+    def bag(self) -> frozenset[str]:
+        """Every key of every token: lets a pattern rule itself out in O(1) per element."""
+        bag = self._bag
+        if bag is None:
+            keys = self.keys
+            bag = self._bag = frozenset().union(*keys) if keys else frozenset()
+        return bag
 
 
 # Words so frequent that anchoring a pattern on them would make it a candidate in almost every
@@ -205,9 +214,32 @@ class Pattern:
     # match, which is checked with set operations before running the matcher.
     required: tuple[frozenset[str], ...] = ()
     _triggers: frozenset[str] = frozenset()
+    # Exact shortcuts for `match_at`: checks on the elements right next to the anchor that every
+    # match must pass (an anchor at clause/sentence start, a plain word just before or after).
+    _pre_cstart: bool = False
+    _pre_sstart: bool = False
+    _pre_prev: Element | None = None
+    _pre_next: Element | None = None
+    # Whether `match_at` can encode content positions (only content elements produce them).
+    has_content: bool = False
 
     def __post_init__(self) -> None:
-        self._triggers = frozenset(self.elements[self.anchor].index_keys())
+        els = self.elements
+        a = self.anchor
+        self.has_content = any(e.content for e in els)
+        self._triggers = frozenset(els[a].index_keys())
+        if a > 0:
+            prev = els[a - 1]
+            if prev.kind == CSTART:
+                self._pre_cstart = True
+            elif prev.kind == SSTART:
+                self._pre_sstart = True
+            elif _plain(prev, prev.bwd_phrases):
+                self._pre_prev = prev
+        if a + 1 < len(els) and not els[a].fwd_phrases:
+            nxt = els[a + 1]
+            if _plain(nxt, nxt.fwd_phrases):
+                self._pre_next = nxt
         self.required = tuple(
             frozenset(e.index_keys())
             for k, e in enumerate(self.elements)
@@ -232,12 +264,22 @@ class Pattern:
 
         Positions matched by content (lexicon) elements are encoded as -(p + 1); use
         `decode` to split them."""
+        if i >= s.n:
+            return None
+        if self._pre_cstart and not s.cstart[i]:
+            return None
+        if self._pre_sstart and i != 0:
+            return None
+        prev = self._pre_prev
+        if prev is not None and (i <= 0 or not _word_match(prev, s, i - 1)):
+            return None
+        nxt = self._pre_next
+        if nxt is not None and (i + 1 >= s.n or not _word_match(nxt, s, i + 1)):
+            return None
         budget = [MAX_STEPS]
         els = self.elements
         a = self.anchor
         anchor = els[a]
-        if i >= s.n:
-            return None
         clause = s.clause[i]
         # The ends of `_elem_fwd(anchor, s, i)`, tried lazily in the same order.
         if anchor.kind == ANY or _word_match(anchor, s, i):
@@ -274,6 +316,11 @@ class Pattern:
         return None
 
 
+def _plain(e: Element, phrases: dict[str, list[tuple[str, ...]]]) -> bool:
+    """A required single-token word element: it matches exactly where `_word_match` says so."""
+    return e.kind == WORD and not e.optional and (e.negated or not phrases)
+
+
 def decode(got: list[int]) -> tuple[list[int], list[int]]:
     """(all positions, content positions) from an encoded match."""
     allp = [p if p >= 0 else -p - 1 for p in got]
@@ -283,9 +330,9 @@ def decode(got: list[int]) -> tuple[list[int], list[int]]:
 def _word_match(e: Element, s: SentView, j: int) -> bool:
     if e.content and s.block and s.neg[j]:
         return False
-    keys = s.keys[j]
-    hit = (not e.words.isdisjoint(keys)) or (bool(e.form_only) and s.forms[j] in e.form_only)
-    return hit != e.negated
+    if e.words.isdisjoint(s.keys[j]) and not (e.form_only and s.forms[j] in e.form_only):
+        return e.negated
+    return not e.negated
 
 
 def _elem_fwd(e: Element, s: SentView, j: int) -> list[int]:
@@ -341,6 +388,23 @@ def _fwd(
     if budget[0] < 0:
         return None
     e = els[k]
+    if e.kind <= ANY:  # WORD or ANY, the commonest kinds: tested first
+        # The ends of `_elem_fwd`, tried lazily in the same order (computing them costs no budget).
+        if j < s.n:
+            if e.kind == ANY or _word_match(e, s, j):
+                got = _fwd(els, k + 1, s, j + 1, budget, s.clause[j])
+                if got is not None:
+                    return [-(j + 1), *got] if e.content else [j, *got]
+            if e.kind != ANY and e.fwd_phrases and not e.negated:
+                for end in _phrase_ends(e, s, j):
+                    got = _fwd(els, k + 1, s, end, budget, s.clause[end - 1])
+                    if got is not None:
+                        if e.content:
+                            return [*(-(p + 1) for p in range(j, end)), *got]
+                        return [*range(j, end), *got]
+        if e.optional:
+            return _fwd(els, k + 1, s, j, budget, clause)
+        return None
     if e.kind == GAP:
         # A plain word after the gap is checked here first; where it cannot match, the call
         # below would only spend one step of the budget to return None.
@@ -367,21 +431,6 @@ def _fwd(
         return _fwd(els, k + 1, s, j, budget, clause) if j == 0 else None
     if e.kind == CEND:
         return _fwd(els, k + 1, s, j, budget, clause) if j > 0 and s.cend[j - 1] else None
-    # The ends of `_elem_fwd`, tried lazily in the same order (computing them costs no budget).
-    if j < s.n:
-        if e.kind == ANY or _word_match(e, s, j):
-            got = _fwd(els, k + 1, s, j + 1, budget, s.clause[j])
-            if got is not None:
-                return [-(j + 1), *got] if e.content else [j, *got]
-        if e.kind != ANY and e.fwd_phrases and not e.negated:
-            for end in _phrase_ends(e, s, j):
-                got = _fwd(els, k + 1, s, end, budget, s.clause[end - 1])
-                if got is not None:
-                    if e.content:
-                        return [*(-(p + 1) for p in range(j, end)), *got]
-                    return [*range(j, end), *got]
-    if e.optional:
-        return _fwd(els, k + 1, s, j, budget, clause)
     return None
 
 
@@ -394,6 +443,23 @@ def _bwd(
     if budget[0] < 0:
         return None
     e = els[k]
+    if e.kind <= ANY:  # WORD or ANY, the commonest kinds: tested first
+        # The starts of `_elem_bwd`, tried lazily in the same order.
+        if j > 0:
+            if e.kind == ANY or _word_match(e, s, j - 1):
+                got = _bwd(els, k - 1, s, j - 1, budget, s.clause[j - 1])
+                if got is not None:
+                    return [*got, -j] if e.content else [*got, j - 1]
+            if e.kind != ANY and e.bwd_phrases and not e.negated:
+                for start in _phrase_starts(e, s, j):
+                    got = _bwd(els, k - 1, s, start, budget, s.clause[start])
+                    if got is not None:
+                        if e.content:
+                            return [*got, *(-(p + 1) for p in range(start, j))]
+                        return [*got, *range(start, j)]
+        if e.optional:
+            return _bwd(els, k - 1, s, j, budget, clause)
+        return None
     if e.kind == GAP:
         # As in `_fwd`: a plain word before the gap that cannot match costs one step.
         prv = els[k - 1]
@@ -417,21 +483,6 @@ def _bwd(
         return _bwd(els, k - 1, s, j, budget, clause) if j == 0 else None
     if e.kind == CEND:
         return _bwd(els, k - 1, s, j, budget, clause) if j > 0 and s.cend[j - 1] else None
-    # The starts of `_elem_bwd`, tried lazily in the same order.
-    if j > 0:
-        if e.kind == ANY or _word_match(e, s, j - 1):
-            got = _bwd(els, k - 1, s, j - 1, budget, s.clause[j - 1])
-            if got is not None:
-                return [*got, -j] if e.content else [*got, j - 1]
-        if e.kind != ANY and e.bwd_phrases and not e.negated:
-            for start in _phrase_starts(e, s, j):
-                got = _bwd(els, k - 1, s, start, budget, s.clause[start])
-                if got is not None:
-                    if e.content:
-                        return [*got, *(-(p + 1) for p in range(start, j))]
-                    return [*got, *range(start, j)]
-    if e.optional:
-        return _bwd(els, k - 1, s, j, budget, clause)
     return None
 
 

@@ -101,9 +101,43 @@ def fold(text: str) -> Folded:
     return Folded("".join(out), tuple(starts), tuple(ends))
 
 
+_CHUNK_CACHE: dict[str, tuple[tuple[str, int, int], ...]] = {}
+_CHUNK_CACHE_MAX = 100_000
+# Longer chunks (pasted URLs, runs without spaces) are rare; they are not kept.
+_CHUNK_CACHE_LEN = 64
+
+
+def _chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    got = _CHUNK_CACHE.get(chunk)
+    if got is None:
+        got = tuple((m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(chunk))
+        if len(chunk) <= _CHUNK_CACHE_LEN:
+            if len(_CHUNK_CACHE) >= _CHUNK_CACHE_MAX:
+                _CHUNK_CACHE.clear()
+            _CHUNK_CACHE[chunk] = got
+    return got
+
+
 def tokenize(folded: str) -> list[tuple[str, int, int]]:
-    """(token, start, end) over the folded text."""
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(folded)]
+    """(token, start, end) over the folded text.
+
+    No token spans white space and none looks past it, so the text is tokenised one
+    white-space-separated chunk at a time (`str.split` and the regex agree on what white space
+    is), with the tokens of each chunk cached."""
+    out: list[tuple[str, int, int]] = []
+    append = out.append
+    pos = 0
+    find = folded.find
+    for chunk in folded.split():
+        start = find(chunk, pos)
+        pos = start + len(chunk)
+        toks = _chunk_tokens(chunk)
+        if len(toks) == 1 and toks[0][0] == chunk:
+            append((chunk, start, pos))
+        else:
+            for tok, a, b in toks:
+                append((tok, start + a, start + b))
+    return out
 
 
 def is_word(tok: str) -> bool:
