@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from api.feedback.taxonomy import SAFE_CATEGORIES as SAFE
+from api.feedback.taxonomy import UNSAFE_CATEGORIES as UNSAFE
+
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "tests" / "corpus"
 SAFETY_DIR = ROOT / "tests" / "safety"
@@ -24,31 +27,6 @@ SAFETY_BLIND = SAFETY_DIR / "blind.jsonl"
 SAFETY_NEUTRAL = SAFETY_DIR / "blind_neutral.jsonl"
 BLIND_FILES = (BLIND2, SAFETY_BLIND, SAFETY_NEUTRAL)
 
-UNSAFE = {
-    "absolute_language",
-    "accusation",
-    "character_attack",
-    "contempt",
-    "defensiveness",
-    "dismissal",
-    "threat",
-    "command",
-    "stonewalling",
-    "past_raking",
-    "pseudo_ik",
-}
-SAFE = {
-    "feeling",
-    "need",
-    "observation",
-    "curiosity",
-    "validation",
-    "responsibility",
-    "collaboration",
-    "regulation",
-    "reassurance",
-    "appreciation",
-}
 KINDS = {"suicide", "self_harm", "partner_violence", "coercion", "fear_of_partner", "child_danger"}
 LEVELS = {"crisis", "concern"}
 

@@ -14,37 +14,11 @@ from typing import Any
 
 import pytest
 
+from api.feedback.taxonomy import SAFE_CATEGORIES as SAFE
+from api.feedback.taxonomy import UNSAFE_CATEGORIES as UNSAFE
+
 CORPUS_DIR = Path(__file__).parent
 
-UNSAFE = frozenset(
-    {
-        "absolute_language",
-        "accusation",
-        "character_attack",
-        "contempt",
-        "defensiveness",
-        "dismissal",
-        "threat",
-        "command",
-        "stonewalling",
-        "past_raking",
-        "pseudo_ik",
-    }
-)
-SAFE = frozenset(
-    {
-        "feeling",
-        "need",
-        "observation",
-        "curiosity",
-        "validation",
-        "responsibility",
-        "collaboration",
-        "regulation",
-        "reassurance",
-        "appreciation",
-    }
-)
 ALL_CATEGORIES = UNSAFE | SAFE
 REQUIRED_KEYS = {"text", "role", "verdict", "categories"}
 OPTIONAL_KEYS = {"note"}
