@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -190,25 +190,34 @@ def test_two_racing_replies_record_exactly_one_turn(
     assert seqs.count("message") == 2  # the opening line and one partner answer, no duplicate
 
 
-@pytest.fixture
-def editable(tmp_path: Path, database_url: str) -> Iterator[tuple[Path, Settings]]:
+@dataclass
+class Edited:
+    """A session started on the fixture scenario, then the scenario edited on disk (v2)."""
+
+    settings: Settings
+    session_id: str
+    token: dict[str, str]
+
+
+def start_then_edit(tmp_path: Path, database_url: str, *replacements: tuple[str, str]) -> Edited:
     folder = copy_fixture(tmp_path / "dialogues")
-    return folder, Settings(database_url=database_url, environment="test", dialogues_dir=folder)
-
-
-def test_an_edited_scenario_resumes_where_the_node_still_exists(
-    editable: tuple[Path, Settings],
-) -> None:
-    folder, settings = editable
+    settings = Settings(database_url=database_url, environment="test", dialogues_dir=folder)
     with TestClient(create_app(settings)) as c:
         sid, tok, _ = start(c)
     path = folder / "api-oefening.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("version: 1", "version: 2").replace("Hoe ga je verder?", "Wat doe je nu?"),
-        encoding="utf-8",
-    )
-    with TestClient(create_app(settings)) as c:
+    text = path.read_text(encoding="utf-8").replace("version: 1", "version: 2")
+    for old, new in replacements:
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
+    return Edited(settings, sid, tok)
+
+
+def test_an_edited_scenario_resumes_where_the_node_still_exists(
+    tmp_path: Path, database_url: str
+) -> None:
+    edited = start_then_edit(tmp_path, database_url, ("Hoe ga je verder?", "Wat doe je nu?"))
+    sid, tok = edited.session_id, edited.token
+    with TestClient(create_app(edited.settings)) as c:
         body = c.get(f"/api/v1/sessions/{sid}", headers=tok).json()
         assert body["scenario"]["version"] == 2
         r = c.post(f"/api/v1/sessions/{sid}/reply", json={"text": SAFE}, headers=tok)
@@ -217,19 +226,12 @@ def test_an_edited_scenario_resumes_where_the_node_still_exists(
 
 
 def test_an_edited_scenario_without_the_node_asks_for_a_restart(
-    editable: tuple[Path, Settings],
+    tmp_path: Path, database_url: str
 ) -> None:
-    folder, settings = editable
-    with TestClient(create_app(settings)) as c:
-        sid, tok, _ = start(c)
-    path = folder / "api-oefening.yaml"
-    text = path.read_text(encoding="utf-8")
-    path.write_text(
-        text.replace("version: 1", "version: 2")
-        .replace("next: vraag", "next: vraag2")
-        .replace("  vraag:\n", "  vraag2:\n"),
-        encoding="utf-8",
+    edited = start_then_edit(
+        tmp_path, database_url, ("next: vraag", "next: vraag2"), ("  vraag:\n", "  vraag2:\n")
     )
+    sid, tok, settings = edited.session_id, edited.token, edited.settings
     with TestClient(create_app(settings)) as c:
         r = c.get(f"/api/v1/sessions/{sid}", headers=tok)
         assert r.status_code == 409
