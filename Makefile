@@ -43,6 +43,8 @@ eval: install
 	$(PY) -m api.feedback.eval --corpus tests/corpus/holdout.jsonl --no-misses
 	@echo "--- blind2.jsonl: the blind set; misses are not printed so that it stays blind ---"
 	$(PY) -m api.feedback.eval --corpus tests/corpus/blind2.jsonl --no-misses
+	@echo "--- blind3.jsonl: a second blind set by another author; figures only ---"
+	$(PY) -m api.feedback.eval --corpus tests/corpus/blind3.jsonl --no-misses
 	$(PY) -m api.safety.eval
 
 bench: install

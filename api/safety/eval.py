@@ -122,11 +122,12 @@ def main() -> int:
         print("\nfalse positives:")
         for f in r.false_positives:
             print("  " + f)
-    blind, blind_neutral = CORPUS_DIR / "blind.jsonl", CORPUS_DIR / "blind_neutral.jsonl"
-    if blind.exists() and blind_neutral.exists():
-        # Figures only: the blind sets stay useful only while rule authors do not see them.
-        print("\nblind sets (tests/safety/blind*.jsonl; misses not shown):")
-        figures(evaluate_rows(load(blind), load(blind_neutral)))
+    for name in ("blind", "blind3"):
+        blind, blind_neutral = CORPUS_DIR / f"{name}.jsonl", CORPUS_DIR / f"{name}_neutral.jsonl"
+        if blind.exists() and blind_neutral.exists():
+            # Figures only: a blind set stays useful only while rule authors do not see it.
+            print(f"\nblind set tests/safety/{name}*.jsonl (misses not shown):")
+            figures(evaluate_rows(load(blind), load(blind_neutral)))
     return 0
 
 

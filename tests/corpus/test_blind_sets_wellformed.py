@@ -1,8 +1,8 @@
 """Format invariants of the blind test sets (not the engines).
 
-- ``tests/corpus/blind2.jsonl``: corpus format of ``tests/corpus/README.md``.
-- ``tests/safety/blind.jsonl``: crisis/concern lines ``{"text", "kind", "level"}``.
-- ``tests/safety/blind_neutral.jsonl``: neutral lines ``{"text"}``.
+- ``tests/corpus/blind2.jsonl``, ``blind3.jsonl``: corpus format of ``tests/corpus/README.md``.
+- ``tests/safety/blind.jsonl``, ``blind3.jsonl``: lines ``{"text", "kind", "level"}``.
+- ``tests/safety/blind_neutral.jsonl``, ``blind3_neutral.jsonl``: neutral lines ``{"text"}``.
 
 No text may repeat within a file or appear (exactly) in any other corpus or safety file.
 Assertion messages report line numbers and file names only, never texts of the other files.
@@ -22,10 +22,11 @@ from api.feedback.taxonomy import UNSAFE_CATEGORIES as UNSAFE
 ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "tests" / "corpus"
 SAFETY_DIR = ROOT / "tests" / "safety"
-BLIND2 = CORPUS_DIR / "blind2.jsonl"
-SAFETY_BLIND = SAFETY_DIR / "blind.jsonl"
-SAFETY_NEUTRAL = SAFETY_DIR / "blind_neutral.jsonl"
-BLIND_FILES = (BLIND2, SAFETY_BLIND, SAFETY_NEUTRAL)
+# File -> expected number of lines; a changed count means a blind set was edited.
+CORPUS_BLIND = {CORPUS_DIR / "blind2.jsonl": 160, CORPUS_DIR / "blind3.jsonl": 236}
+SAFETY_BLIND = {SAFETY_DIR / "blind.jsonl": 60, SAFETY_DIR / "blind3.jsonl": 70}
+SAFETY_NEUTRAL = {SAFETY_DIR / "blind_neutral.jsonl": 150, SAFETY_DIR / "blind3_neutral.jsonl": 169}
+BLIND_FILES = (*CORPUS_BLIND, *SAFETY_BLIND, *SAFETY_NEUTRAL)
 
 KINDS = {"suicide", "self_harm", "partner_violence", "coercion", "fear_of_partner", "child_danger"}
 LEVELS = {"crisis", "concern"}
@@ -50,9 +51,10 @@ def _verdict(categories: list[str]) -> str:
     return "safe" if categories else "almost"
 
 
-def test_blind2_lines():
-    rows = _rows(BLIND2)
-    assert len(rows) == 160
+@pytest.mark.parametrize("path", CORPUS_BLIND, ids=lambda p: p.name)
+def test_corpus_blind_lines(path: Path):
+    rows = _rows(path)
+    assert len(rows) == CORPUS_BLIND[path]
     counts: Counter[str] = Counter()
     for n, row in enumerate(rows, 1):
         assert set(row) <= {"text", "role", "verdict", "categories", "note"}, n
@@ -71,9 +73,10 @@ def test_blind2_lines():
         assert counts[category] >= 4, category
 
 
-def test_safety_blind_lines():
-    rows = _rows(SAFETY_BLIND)
-    assert len(rows) == 60
+@pytest.mark.parametrize("path", SAFETY_BLIND, ids=lambda p: p.name)
+def test_safety_blind_lines(path: Path):
+    rows = _rows(path)
+    assert len(rows) == SAFETY_BLIND[path]
     for n, row in enumerate(rows, 1):
         assert set(row) == {"text", "kind", "level"}, n
         assert row["kind"] in KINDS, n
@@ -82,9 +85,10 @@ def test_safety_blind_lines():
     assert {r["level"] for r in rows} == LEVELS
 
 
-def test_safety_neutral_lines():
-    rows = _rows(SAFETY_NEUTRAL)
-    assert len(rows) == 150
+@pytest.mark.parametrize("path", SAFETY_NEUTRAL, ids=lambda p: p.name)
+def test_safety_neutral_lines(path: Path):
+    rows = _rows(path)
+    assert len(rows) == SAFETY_NEUTRAL[path]
     for n, row in enumerate(rows, 1):
         assert set(row) == {"text"}, n
 
