@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from api.analysis.schemas import check_user_text
+
 URL = "/api/v1/analyze"
 
 
@@ -127,3 +129,18 @@ def test_any_text_answers_without_a_server_error(plain_client: TestClient, text:
     if r.status_code == 200:
         for f in r.json()["findings"]:
             assert text[f["start"] : f["end"]] == f["text"]
+
+
+def _has_visible_text(text: str) -> bool:
+    return bool("".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8"), max_size=40))
+def test_text_check_accepts_exactly_the_texts_with_something_visible(text: str) -> None:
+    """The fast path (a letter or digit) must agree with the full category scan."""
+    if _has_visible_text(text):
+        assert check_user_text(text) == text
+    else:
+        with pytest.raises(ValueError, match="leeg"):
+            check_user_text(text)
