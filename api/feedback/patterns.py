@@ -29,6 +29,7 @@ import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
+from api import native
 from api.feedback.textnorm import fold_word
 
 # Word features the engine computes per token (they live in the token's keys like words do).
@@ -50,6 +51,13 @@ class Lexicon:
     name: str
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...] = ()
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 WORD, ANY, GAP, CSTART, SSTART, CEND = range(6)
