@@ -7,7 +7,7 @@ PORT   ?= 8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k analyze"`.
 PYTEST_ARGS ?=
 
-.PHONY: install run test lint typecheck check-dialogues bench eval demo clean
+.PHONY: install native run test lint typecheck check-dialogues bench eval demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -22,7 +22,17 @@ node_modules/.installed: package.json package-lock.json
 
 install: $(VENV)/.installed
 
-run: install
+# Optional mypyc build of the engines (api/native.py). Never fails: without a C compiler the
+# engines run as pure Python. Rebuilt when an engine source changes; a stale build is never used.
+NATIVE := build/native/.stamp
+$(NATIVE): $(wildcard api/feedback/*.py api/safety/*.py) api/native.py tools/build_native.py \
+		$(VENV)/.installed
+	$(PY) tools/build_native.py
+	@mkdir -p $(@D) && touch $@
+
+native: $(NATIVE)
+
+run: install $(NATIVE)
 	$(PY) -m api.migrate
 	$(VENV)/bin/uvicorn api.main:app --host $(HOST) --port $(PORT)
 
@@ -34,10 +44,10 @@ lint: install
 check-dialogues: install
 	$(PY) -m api.dialogue lint dialogues
 
-test: install node_modules/.installed lint check-dialogues
+test: install node_modules/.installed lint check-dialogues $(NATIVE)
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-eval: install
+eval: install $(NATIVE)
 	$(PY) -m api.feedback.eval
 	@echo "--- holdout.jsonl: written in another style; no longer blind (its misses guided rules) ---"
 	$(PY) -m api.feedback.eval --corpus tests/corpus/holdout.jsonl --no-misses
@@ -47,7 +57,7 @@ eval: install
 	$(PY) -m api.feedback.eval --corpus tests/corpus/blind3.jsonl --no-misses
 	$(PY) -m api.safety.eval
 
-bench: install
+bench: install $(NATIVE)
 	$(PY) -m api.feedback.bench
 	$(PY) -m bench.reply_latency
 	$(PY) -m bench.load
@@ -57,4 +67,4 @@ demo: install
 	$(PY) -m api.demo
 
 clean:
-	rm -rf $(VENV) node_modules .mypy_cache .pytest_cache .ruff_cache
+	rm -rf $(VENV) node_modules build .mypy_cache .pytest_cache .ruff_cache

@@ -1,18 +1,25 @@
 """The Dutch feedback engine: pure Python, rules as data (see docs/feedback.md).
 
+The hot modules may run compiled with mypyc when a current build exists (see api/native.py).
+
 from api.feedback import analyze
 analyze("Je luistert ook nooit!").verdict  # "unsafe"
 """
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Sequence
+from api import native
 
-from api.feedback.engine import Engine
-from api.feedback.loader import RuleError, RuleSet, load_rules
-from api.feedback.taxonomy import Role
-from api.feedback.types import Analysis, Finding
+# Before any submodule is imported: decides between the compiled build and the sources.
+native.use_compiled(__name__, __path__)
+
+import threading  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+
+from api.feedback.engine import Engine  # noqa: E402
+from api.feedback.loader import RuleError, RuleSet, load_rules  # noqa: E402
+from api.feedback.taxonomy import Role  # noqa: E402
+from api.feedback.types import Analysis, Finding  # noqa: E402
 
 __all__ = ["Analysis", "Engine", "Finding", "RuleError", "analyze", "default_engine", "load_rules"]
 

@@ -5,7 +5,8 @@
 The sentences are generated from phrase lists below (never user data): openers, complaints,
 feelings, needs, replies, joined in several ways, so there are 200+ distinct realistic lines.
 Runs on one core in this process; both sides are warmed up, then timed in turns (the same
-number of repeats each) and the medians compared.
+number of repeats each) and the medians compared. The first line says whether the engine runs
+compiled (see api/native.py) or as pure Python; `VG_PURE_PYTHON=1` forces the latter.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Callable, Sequence
 
 import simplemma
 
+from api import native
 from api.feedback import analyze
 
 OPENERS = ["", "Schat, ", "Hé, ", "Eerlijk gezegd: ", "Weet je, ", "Sorry hoor, maar "]
@@ -128,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--repeats", type=int, default=7)
     args = ap.parse_args(argv)
     r = run(args.repeats)
+    print(f"engine                 {native.mode('api.feedback')}")
     print(f"sentences              {int(r['sentences'])}")
     print(f"analyze                {r['analyze_per_s']:10.0f} sentences/s")
     print(f"bare simplemma pass    {r['simplemma_per_s']:10.0f} sentences/s")

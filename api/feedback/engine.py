@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import simplemma
 
+from api import native
 from api.feedback.loader import Rule, RuleSet
 from api.feedback.patterns import WORD, Pattern, SentView, decode
 from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
@@ -64,6 +65,13 @@ class _KeyInfo:
 
     cands: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]
     conds: int
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 # One candidate pattern of a role: (rule, pattern, condition bits it needs, block negation,
@@ -759,6 +767,7 @@ class Engine:
             if c not in CATEGORIES:
                 raise ValueError(f"unknown category {c!r}")
         if not isinstance(text, str):
+            # Compiled (api/native.py), a non-str is refused on the way in, also with TypeError.
             raise TypeError("text must be a str")
         folded = fold(text)
         sentences = [self._sentence(toks) for toks in self._tokens(folded.text)]

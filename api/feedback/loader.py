@@ -21,11 +21,13 @@ from typing import Any, Literal
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
 
+from api import native
 from api.feedback.patterns import Lexicon, Pattern, PatternError, compile_pattern
 from api.feedback.taxonomy import CATEGORIES, ROLES
 from api.feedback.textnorm import fold_word
 
-RULES_DIR = Path(__file__).parent / "rules"
+# Not next to `__file__`: compiled (api/native.py), this module is loaded from build/native/.
+RULES_DIR = native.package_dir("api.feedback") / "rules"
 
 NegationMode = Literal["block", "meta", "ignore", "require"]
 NEGATION_MODES: tuple[NegationMode, ...] = ("block", "meta", "ignore", "require")
@@ -110,6 +112,13 @@ class RuleError(ValueError):
 class Examples:
     flag: tuple[str, ...]
     passes: tuple[str, ...]
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 @dataclass(slots=True)

@@ -26,9 +26,10 @@ the index keys ("triggers") through which the rule is found in O(1) per token.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from api import native
 from api.feedback.textnorm import fold_word
 
 # Word features the engine computes per token (they live in the token's keys like words do).
@@ -50,6 +51,13 @@ class Lexicon:
     name: str
     words: frozenset[str]
     phrases: tuple[tuple[str, ...], ...] = ()
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 WORD, ANY, GAP, CSTART, SSTART, CEND = range(6)
@@ -79,13 +87,14 @@ class SentView:
 
     __slots__ = ("_bag", "block", "cend", "clause", "conds", "cstart", "forms", "keys", "n", "neg")
 
+    # Concrete lists, not Sequence: compiled (api/native.py), indexing a list is much cheaper.
     def __init__(
         self,
-        keys: Sequence[frozenset[str]],
-        forms: Sequence[str],
-        clause: Sequence[int],
-        cstart: Sequence[bool],
-        cend: Sequence[bool],
+        keys: list[frozenset[str]],
+        forms: list[str],
+        clause: list[int],
+        cstart: list[bool],
+        cend: list[bool],
     ) -> None:
         self.keys = keys
         self.forms = forms
@@ -95,7 +104,7 @@ class SentView:
         self.n = len(keys)
         # Tokens in the forward scope of a negation; while `block` is set, content elements
         # skip them, so "ik ben niet boos maar verdrietig" finds "verdrietig".
-        self.neg: Sequence[bool] = [False] * self.n
+        self.neg: list[bool] = [False] * self.n
         self.block = False
         # Every key of every token (see `bag`), computed on first use.
         self._bag: frozenset[str] | None = None

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from api import native
+
 Polarity = Literal["safe", "unsafe"]
 Verdict = Literal["safe", "almost", "unsafe"]
 Role = Literal["speaker", "listener"]
@@ -22,6 +24,13 @@ class Category:
     id: str
     polarity: Polarity
     label: str
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 CATEGORIES: dict[str, Category] = {

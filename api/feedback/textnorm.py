@@ -12,6 +12,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from api import native
+
 # Control and format characters carry no words; dropping them keeps "lu\u200bi" a single token.
 _DROP_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 _KEEP_AS_SPACE = frozenset("\t\n\r\x0b\x0c\x85\u2028\u2029")
@@ -45,6 +47,13 @@ class Folded:
         if self.starts is None or self.ends is None:
             return start, end
         return self.starts[start], self.ends[end - 1]
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 def fold_char(ch: str) -> str:

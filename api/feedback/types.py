@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from api import native
 from api.feedback.taxonomy import Polarity, Role, Verdict
 
 
@@ -21,6 +22,13 @@ class Finding:
     tip: str
     # A rewrite scaffold built from the sentence, where the rule can offer one.
     suggestion: str | None = None
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,3 +52,10 @@ class Analysis:
     @property
     def safe(self) -> tuple[Finding, ...]:
         return tuple(f for f in self.findings if f.polarity == "safe")
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)

@@ -29,17 +29,23 @@ riep ze") is a disclosure, and a threat in it counts as a threat by that person 
 writer (crisis). A bare quote with nobody attributed (a scenario line, a phrase someone asks
 about) is not the writer's own disclosure: anything in it is reported at most as ``concern``.
 
-See README.md in this directory for the rule format.
+See README.md in this directory for the rule format. The matcher may run compiled with mypyc
+when a current build exists (see api/native.py).
 """
 
 from __future__ import annotations
 
-from functools import cache
-from typing import Literal
+from api import native
 
-from api.safety.engine import Engine
-from api.safety.loader import Messages, load_helplines, load_messages, load_rules
-from api.safety.types import (
+# Before any submodule is imported: decides between the compiled build and the sources.
+native.use_compiled(__name__, __path__)
+
+from functools import cache  # noqa: E402
+from typing import Literal  # noqa: E402
+
+from api.safety.engine import Engine  # noqa: E402
+from api.safety.loader import Messages, load_helplines, load_messages, load_rules  # noqa: E402
+from api.safety.types import (  # noqa: E402
     KINDS,
     LEVELS,
     REGIONS,

@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from api import native
 from api.safety.loader import Common, NegationSpec, PatternSpec, RuleSpec, SafetyDataError
 from api.safety.text import Prepared, fold, prepare
 from api.safety.types import Level, SafetySignal
@@ -44,6 +45,13 @@ class _Pattern:
     gap: int
     within: int
 
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
+
 
 @dataclass(frozen=True, slots=True)
 class _Rule:
@@ -51,6 +59,13 @@ class _Rule:
     patterns: tuple[_Pattern, ...]
     unless: tuple[_Pattern, ...]
     soften: tuple[_Pattern, ...]
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
 
 
 def _deletes(word: str) -> set[str]:

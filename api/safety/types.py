@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from api import native
+
 Level = Literal["crisis", "concern"]
 Region = Literal["NL", "BE"]
 
@@ -36,6 +38,13 @@ class Helpline:
     hours: str
     emergency: bool
 
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
+
 
 @dataclass(frozen=True, slots=True)
 class SafetySignal:
@@ -46,6 +55,13 @@ class SafetySignal:
     start: int
     end: int
 
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
+
 
 @dataclass(frozen=True, slots=True)
 class SafetyResult:
@@ -55,3 +71,10 @@ class SafetyResult:
     message: str
     helplines: tuple[Helpline, ...]
     signals: tuple[SafetySignal, ...]
+
+    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
+    def __getstate__(self) -> list[object]:
+        return native.frozen_getstate(self)
+
+    def __setstate__(self, state: list[object]) -> None:
+        native.frozen_setstate(self, state)
