@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Sequence
 
+from api.feedback import cues
 from api.feedback.engine import Engine
 from api.feedback.loader import RuleError, RuleSet, load_rules
 from api.feedback.taxonomy import Role
@@ -26,7 +27,9 @@ def default_engine() -> Engine:
     if _engine is None:
         with _lock:
             if _engine is None:
-                _engine = Engine(load_rules())
+                engine = Engine(load_rules())
+                engine.cues = cues.attached(engine)
+                _engine = engine
     return _engine
 
 
