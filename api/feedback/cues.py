@@ -47,7 +47,7 @@ MODEL_PATH = MODEL_DIR / "cues.json"
 MESSAGES_PATH = MODEL_DIR / "cue_messages.yaml"
 FEATURE_VERSION = 1
 # Whether the shipped engine (`api.feedback.default_engine`) consults the cue model.
-ENABLED = False
+ENABLED = True
 
 # A feature: (name, sentence index, first token, last token); sentence -1 for text-level ones.
 Feature = tuple[str, int, int, int]
