@@ -7,7 +7,7 @@ PORT   ?= 8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k analyze"`.
 PYTEST_ARGS ?=
 
-.PHONY: install native run test lint typecheck check-dialogues bench eval demo clean
+.PHONY: install native run test lint typecheck check-dialogues bench eval train-cues demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -56,6 +56,12 @@ eval: install $(NATIVE)
 	@echo "--- blind3.jsonl: a second blind set by another author; figures only ---"
 	$(PY) -m api.feedback.eval --corpus tests/corpus/blind3.jsonl --no-misses
 	$(PY) -m api.safety.eval
+
+# Retrain the cue model from tests/corpus/nl.jsonl (deterministic; commit the result), then
+# print its out-of-fold figures and the holdout table the threshold was chosen on.
+train-cues: install
+	$(PY) -m api.feedback.train_cues
+	$(PY) -m api.feedback.train_cues --report
 
 bench: install $(NATIVE)
 	$(PY) -m api.feedback.bench

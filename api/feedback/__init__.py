@@ -16,6 +16,7 @@ native.use_compiled(__name__, __path__)
 import threading  # noqa: E402
 from collections.abc import Sequence  # noqa: E402
 
+from api.feedback import cues  # noqa: E402
 from api.feedback.engine import Engine  # noqa: E402
 from api.feedback.loader import RuleError, RuleSet, load_rules  # noqa: E402
 from api.feedback.taxonomy import Role  # noqa: E402
@@ -33,7 +34,9 @@ def default_engine() -> Engine:
     if _engine is None:
         with _lock:
             if _engine is None:
-                _engine = Engine(load_rules())
+                engine = Engine(load_rules())
+                engine.cues = cues.attached(engine)
+                _engine = engine
     return _engine
 
 

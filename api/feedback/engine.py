@@ -11,6 +11,7 @@ import re
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import simplemma
 
@@ -20,6 +21,9 @@ from api.feedback.patterns import WORD, Pattern, SentView, decode
 from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
 from api.feedback.textnorm import Folded, fold, is_word, tokenize
 from api.feedback.types import Analysis, Finding
+
+if TYPE_CHECKING:
+    from api.feedback.cues import CueModel
 
 SENTENCE_END = frozenset({".", "!", "?", "…", ";"})
 CLAUSE_PUNCT = frozenset({",", ":", "(", ")", "-", "–", "—", "/"})
@@ -116,6 +120,8 @@ class Engine:
         self._punctcache: dict[str, tuple[frozenset[str], _KeyInfo]] = {}
         self._keyinfo: dict[frozenset[str], _KeyInfo] = {}
         self._build_plan()
+        # Optional statistical second opinion (api/feedback/cues.py), attached after construction.
+        self.cues: CueModel | None = None
 
     def _build_plan(self) -> None:
         """Number every condition set (required elements, unless triggers) and every candidate
@@ -781,6 +787,8 @@ class Engine:
             self._match_sentence(si, se, role, raws, sentences)
         resolved = self._resolve(raws, role)
         findings = [self._finding(r, sentences, folded, text, role) for r in resolved]
+        if self.cues is not None:
+            findings = self.cues.extend(text, role, folded, sentences, findings)
         findings.sort(key=lambda f: (f.start, f.end))
         return self._analysis(text, role, findings, expected, resolved)
 

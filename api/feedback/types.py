@@ -22,6 +22,9 @@ class Finding:
     tip: str
     # A rewrite scaffold built from the sentence, where the rule can offer one.
     suggestion: str | None = None
+    # True for a finding of the cue model (`rule_id` "cue.<category>"): a statistical hunch that
+    # no rule confirms, so the UI may phrase it more carefully.
+    tentative: bool = False
 
     # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
     def __getstate__(self) -> list[object]:

@@ -144,3 +144,39 @@ def test_text_check_accepts_exactly_the_texts_with_something_visible(text: str) 
     else:
         with pytest.raises(ValueError, match="leeg"):
             check_user_text(text)
+
+
+def test_a_cue_finding_keeps_the_finding_contract(
+    plain_client: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A finding of the cue model (rule_id "cue.<category>") has the same shape as a rule's."""
+    import json
+
+    from api.feedback import cues, default_engine
+    from api.feedback.taxonomy import UNSAFE_CATEGORIES
+
+    engine = default_engine()
+    data = json.loads(cues.MODEL_PATH.read_text(encoding="utf-8"))
+    eager = cues.CueModel(engine, {**data, "threshold": 1e-9, "veto": None}, cues.load_messages())
+    monkeypatch.setattr(engine, "cues", eager)
+    text = "🌧️ Zielig gewoon, een vent van veertig die de wás laat liggen."
+    body = plain_client.post(URL, json={"text": text}).json()
+    assert body["verdict"] == "unsafe"
+    (f,) = [f for f in body["findings"] if f["rule_id"].startswith("cue.")]
+    assert f["category"] in UNSAFE_CATEGORIES
+    assert f["polarity"] == "unsafe"
+    assert text[f["start"] : f["end"]] == f["text"]
+    assert f["message"]
+    assert f["tip"]
+    assert set(f) == {
+        "rule_id",
+        "category",
+        "label",
+        "polarity",
+        "start",
+        "end",
+        "text",
+        "message",
+        "tip",
+        "suggestion",
+    }

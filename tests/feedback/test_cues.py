@@ -1,0 +1,148 @@
+"""The cue model (api/feedback/cues.py): its weights file, its policy, its findings."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from typing import Any
+
+import pytest
+
+from api.feedback import Engine, cues, default_engine, load_rules
+from api.feedback.taxonomy import CATEGORIES, UNSAFE_CATEGORIES
+
+CORPUS = cues.MODEL_DIR.parents[2] / "tests" / "corpus" / "nl.jsonl"
+DATA: dict[str, Any] = json.loads(cues.MODEL_PATH.read_text(encoding="utf-8"))
+MESSAGES = cues.load_messages()
+DUTCH = {"je", "jij", "de", "het", "een", "dat", "dit", "en", "als", "wat", "niet", "bij"}
+
+
+def engine_with(threshold: float, veto: float | None = None) -> Engine:
+    """An engine over the shipped rules and weights, with another threshold and veto."""
+    engine = Engine(load_rules())
+    engine.cues = cues.CueModel(engine, {**DATA, "threshold": threshold, "veto": veto}, MESSAGES)
+    return engine
+
+
+# A threshold this low makes the cue fire wherever the policy allows it.
+EAGER = engine_with(1e-9)
+
+
+def cue_findings(engine: Engine, text: str, role: str = "speaker") -> list[Any]:
+    a = engine.analyze(text, role)  # type: ignore[arg-type]
+    return [f for f in a.findings if f.rule_id.startswith("cue.")]
+
+
+def test_weights_file_was_trained_on_the_current_corpus() -> None:
+    digest = hashlib.sha256(CORPUS.read_bytes()).hexdigest()
+    assert DATA["corpus_sha256"] == digest, "nl.jsonl changed: run `make train-cues`"
+
+
+def test_training_reproduces_the_committed_file() -> None:
+    pytest.importorskip("sklearn")
+    from api.feedback import train_cues
+
+    assert train_cues.main(["--check"]) == 0, "run `make train-cues` and commit the result"
+
+
+def test_weights_file_shape() -> None:
+    assert DATA["columns"][0] == "unsafe"
+    assert set(DATA["columns"][1:]) == UNSAFE_CATEGORIES
+    assert len(DATA["intercepts"]) == len(DATA["columns"])
+    assert all(len(row) == len(DATA["columns"]) for row in DATA["weights"].values())
+    assert 0.0 < DATA["threshold"] < 1.0
+    assert DATA["veto"] is None or 0.0 < DATA["veto"] < DATA["threshold"]
+
+
+def test_one_message_and_tip_per_unsafe_category_in_dutch() -> None:
+    assert set(MESSAGES) == UNSAFE_CATEGORIES
+    for cat, (message, tip) in MESSAGES.items():
+        for text in (message, tip):
+            assert text.strip(), cat
+            words = {w.strip(".,:;?!‘’…").lower() for w in text.split()}
+            assert words & DUTCH, f"{cat}: {text!r} does not read as Dutch"
+    assert len({m for m, _ in MESSAGES.values()}) == len(MESSAGES), "messages must differ"
+
+
+def test_the_shipped_engine_uses_the_cue_model_when_enabled() -> None:
+    assert (default_engine().cues is not None) == cues.ENABLED
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Morgen heb ik weer training.",
+        "🌧️🌧️ Zielig gewoon, een vent van veertig die de wás laat liggen.",
+        unicodedata.normalize("NFD", "Ík heb het gezíen… 🌧️ Wéér die vent van veertig."),
+        "Ｚielig\u200b gewoon. Ik heb het gezien, hè?",
+    ],
+)
+def test_a_cue_finding_points_into_the_submitted_text(text: str) -> None:
+    found = cue_findings(EAGER, text)
+    assert len(found) == 1
+    f = found[0]
+    assert f.text == text[f.start : f.end]
+    assert f.text.strip() == f.text
+    assert f.text
+    assert f.category in UNSAFE_CATEGORIES
+    assert f.polarity == "unsafe"
+    assert f.rule_id == "cue." + f.category
+    assert f.label == CATEGORIES[f.category].label
+    assert (f.message, f.tip) == MESSAGES[f.category]
+    assert f.tentative
+    assert EAGER.analyze(text).verdict == "unsafe"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Je luistert ook nooit!",
+        "Ik voel me verdrietig omdat jij nooit luistert.",
+        "Laat me met rust.",
+    ],
+)
+def test_no_cue_finding_when_the_rules_found_something_unsafe(text: str) -> None:
+    a = EAGER.analyze(text)
+    assert a.verdict == "unsafe"
+    assert not any(f.rule_id.startswith("cue.") for f in a.findings)
+    assert not any(f.tentative for f in a.findings)
+
+
+def test_no_cue_finding_where_the_rules_saw_a_negated_label() -> None:
+    # The rules would call "egoïstisch" an attack but for the negation: they weighed it.
+    assert cue_findings(EAGER, "Jij bent helemaal niet egoïstisch.") == []
+    assert cue_findings(EAGER, "Je bent niet lui") == []
+
+
+def test_the_threshold_decides() -> None:
+    text = "Zielig gewoon, een vent van veertig die geen was kan draaien."
+    model = EAGER.cues
+    assert model is not None
+    p = model.probability(model.featurizer.text_sentences(text)[1], "speaker")
+    assert cue_findings(engine_with(max(p - 0.01, 1e-9)), text)
+    assert not cue_findings(engine_with(min(p + 0.01, 1 - 1e-9)), text)
+
+
+def test_rules_findings_are_kept_alongside_a_cue_finding() -> None:
+    text = "Ik voel me moe. Zielig gewoon, een vent van veertig die geen was kan draaien."
+    rules_only = Engine(load_rules()).analyze(text)
+    assert rules_only.verdict != "unsafe"
+    with_cue = EAGER.analyze(text)
+    assert set(rules_only.findings) < set(with_cue.findings)
+
+
+def test_the_veto_drops_only_a_lone_unsafe_finding() -> None:
+    strict = engine_with(1 - 1e-9, veto=1 - 2e-9)  # vetoes every lone unsafe finding
+    lone = strict.analyze("Dank je wel voor het eten, echt lief. Je bent lui.")
+    assert lone.verdict == "safe"
+    assert not lone.unsafe
+    several = strict.analyze("Je bent lui en je luistert nooit!")
+    assert len(several.unsafe) >= 2
+    assert several.verdict == "unsafe"
+
+
+def test_the_veto_weighs_the_sentence_of_the_finding_only() -> None:
+    engine = engine_with(0.999, veto=0.2)
+    a = engine.analyze("Ik voel me alleen. Je bent lui. Kunnen we samen kijken?")
+    assert "character_attack" in a.categories
