@@ -27,7 +27,7 @@ from typing import Any
 
 # Package -> the modules of it that are compiled (its __init__ stays Python: it makes the choice).
 PACKAGES: dict[str, tuple[str, ...]] = {
-    "api.feedback": ("engine", "loader", "patterns", "taxonomy", "textnorm", "types"),
+    "api.feedback": ("cues", "engine", "loader", "patterns", "taxonomy", "textnorm", "types"),
     "api.safety": ("engine", "text", "types"),
 }
 # mypyc puts the compiled code of a package in one shared library, <package>.<GROUP>__mypyc;

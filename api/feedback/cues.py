@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml import YAML
 
+from api import native
 from api.feedback.taxonomy import CATEGORIES, UNSAFE_CATEGORIES
 from api.feedback.types import Finding
 
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     from api.feedback.engine import Engine, Raw, Sentence
     from api.feedback.textnorm import Folded
 
-MODEL_DIR = Path(__file__).parent / "model"
+MODEL_DIR = native.package_dir("api.feedback") / "model"
 MODEL_PATH = MODEL_DIR / "cues.json"
 MESSAGES_PATH = MODEL_DIR / "cue_messages.yaml"
 FEATURE_VERSION = 1
