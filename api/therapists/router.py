@@ -20,11 +20,11 @@ from api.therapists.schemas import (
     DeleteAccountIn,
     LoginIn,
     LoginOut,
+    PasswordAndCodeIn,
     RecoveryCodesOut,
     RegisterIn,
     TherapistOut,
     TotpCodeIn,
-    TotpDisableIn,
     TotpSetupOut,
 )
 
@@ -173,9 +173,28 @@ def totp_enable(body: TotpCodeIn, who: CurrentTherapist, db: SessionDep, box: Se
     return {"recovery_codes": totp.enable(db, who.therapist, box, body.code)}
 
 
+@router.post("/auth/totp/recovery-codes", response_model=RecoveryCodesOut)
+def totp_new_recovery_codes(
+    body: PasswordAndCodeIn,
+    who: CurrentTherapist,
+    db: SessionDep,
+    passwords: PasswordsDep,
+    box: SecretBoxDep,
+) -> Any:
+    """Ten new recovery codes (password and a current code needed); the old ones stop working."""
+    ok, _ = passwords.verify(body.password, who.therapist.password_hash)
+    if not ok:
+        raise service.WrongCredentials("Je wachtwoord klopt niet.")
+    if who.therapist.totp_secret is None:
+        raise totp.SecondFactorOff()
+    if not totp.verify(db, who.therapist, box, body.code, None):
+        raise totp.WrongSecondFactor()
+    return {"recovery_codes": totp.renew_recovery_codes(db, who.therapist)}
+
+
 @router.post("/auth/totp/disable", status_code=204)
 def totp_disable(
-    body: TotpDisableIn,
+    body: PasswordAndCodeIn,
     who: CurrentTherapist,
     db: SessionDep,
     passwords: PasswordsDep,

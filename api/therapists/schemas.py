@@ -31,7 +31,9 @@ class TotpCodeIn(BaseModel):
     code: StrictStr = Field(max_length=12)
 
 
-class TotpDisableIn(BaseModel):
+class PasswordAndCodeIn(BaseModel):
+    """For changes to the second factor itself: the password and a current code from the app."""
+
     model_config = ConfigDict(extra="forbid")
     password: StrictStr = Field(max_length=1024)
     code: StrictStr = Field(max_length=12)

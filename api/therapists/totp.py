@@ -36,6 +36,11 @@ class NoPendingSetup(Conflict):
     default_detail = "Start eerst het instellen van de tweede stap."
 
 
+class SecondFactorOff(Conflict):
+    code = "totp_not_enabled"
+    default_detail = "De tweede stap staat uit. Zet hem eerst aan."
+
+
 def begin_setup(therapist: Therapist, box: SecretBox) -> tuple[str, str]:
     secret = pyotp.random_base32()
     therapist.totp_pending_secret = box.seal(secret)
@@ -103,6 +108,13 @@ def verify(
             row.used_at = utcnow()
             return True
     return False
+
+
+def renew_recovery_codes(db: Session, therapist: Therapist) -> list[str]:
+    """Ten fresh codes; the old ones, used or not, stop working."""
+    if therapist.totp_secret is None:
+        raise SecondFactorOff()
+    return _new_recovery_codes(db, therapist)
 
 
 def _new_recovery_codes(db: Session, therapist: Therapist) -> list[str]:

@@ -111,16 +111,17 @@ function secondFactorSection(ctx) {
     focusElement(section.querySelector("h2"));
   };
 
-  const showCodes = (codes) => {
+  const showCodes = (codes, renewed = false) => {
     const done = h("button", { type: "button", class: "button button-primary" }, "Ik heb ze bewaard");
     done.addEventListener("click", () => showOn());
+    const notice = renewed ? "Hier zijn je nieuwe herstelcodes. De oude codes werken niet meer." : "De tweede stap staat aan.";
     render(
-      h("p", { class: "notice-box", role: "status" }, "De tweede stap staat aan."),
+      h("p", { class: "notice-box", role: "status" }, notice),
       h("h3", { id: "codes-title" }, "Je herstelcodes"),
       h("p", {}, h("strong", {}, "Je ziet deze codes maar één keer."), " Bewaar ze op een veilige plek, bijvoorbeeld in je wachtwoordbeheerder. Ben je je telefoon kwijt, dan log je in met een van deze codes. Elke code werkt één keer."),
       h("ol", { class: "recovery-codes", "aria-labelledby": "codes-title", "data-testid": "recovery-codes" }, codes.map((c) => h("li", {}, h("code", {}, c)))),
       h("div", { class: "button-row" }, done));
-    announce("De tweede stap staat aan. Bewaar je herstelcodes: je ziet ze maar één keer.");
+    announce(`${notice} Bewaar je herstelcodes: je ziet ze maar één keer.`);
     focusElement(section.querySelector("h3"));
   };
 
@@ -139,8 +140,25 @@ function secondFactorSection(ctx) {
         showOff();
       },
     });
+    const renewPassword = field({ label: "Je wachtwoord", name: "totp-renew-password", type: "password", attrs: { autocomplete: "current-password" } });
+    const renewCode = field({ label: "De code uit je app", name: "totp-renew-code", attrs: { inputmode: "numeric", autocomplete: "one-time-code", maxlength: "12" } });
+    const renewForm = simpleForm({
+      labelledby: "totp-renew-title",
+      fields: [renewPassword.element, renewCode.element],
+      submitLabel: "Maak nieuwe codes",
+      submitClass: "button button-quiet",
+      testid: "totp-renew-form",
+      onSubmit: async () => {
+        const answer = await tapi.totpNewRecoveryCodes(renewPassword.input.value, renewCode.input.value.trim());
+        showCodes(answer.recovery_codes, true);
+      },
+    });
     render(
       h("p", { "data-testid": "totp-on" }, "De tweede stap staat aan: bij het inloggen vragen we ook een code uit je app."),
+      h("details", { class: "quiet-details" },
+        h("summary", { id: "totp-renew-title" }, "Nieuwe herstelcodes maken"),
+        h("p", {}, "Heb je codes opgebruikt, of ben je ze kwijt? Maak dan tien nieuwe. De oude werken daarna niet meer."),
+        renewForm),
       h("details", { class: "quiet-details" }, h("summary", { id: "totp-off-title" }, "De tweede stap uitzetten"), form));
   };
 

@@ -90,6 +90,7 @@ export const changePassword = (current, next) =>
 export const deleteAccount = (password) => call("DELETE", "/therapists/me", { body: { password }, allowEmpty: true });
 export const totpSetup = () => call("POST", "/auth/totp/setup");
 export const totpEnable = (code) => call("POST", "/auth/totp/enable", { body: { code } });
+export const totpNewRecoveryCodes = (password, code) => call("POST", "/auth/totp/recovery-codes", { body: { password, code } });
 export const totpDisable = (password, code) => call("POST", "/auth/totp/disable", { body: { password, code }, allowEmpty: true });
 
 // ---- clients and homework --------------------------------------------------------------------

@@ -46,7 +46,7 @@ export function renderLogin(ctx) {
   const recovery = field({
     label: "Herstelcode",
     name: "recovery",
-    hint: "Een van de tien herstelcodes die je kreeg toen je de tweede stap aanzette. Elke code werkt één keer.",
+    hint: "Een van de tien herstelcodes die je kreeg toen je de tweede stap aanzette (of je nieuwste tien). Elke code werkt één keer.",
     attrs: { autocomplete: "off", maxlength: "40", spellcheck: "false" },
   });
   const useRecovery = h("button", { type: "button", class: "link-button" }, "Ik heb mijn app niet bij de hand: gebruik een herstelcode");

@@ -252,6 +252,45 @@ def test_second_factor_with_recovery_codes(web: TestClient) -> None:
     assert r.status_code == 200
 
 
+def test_new_recovery_codes_replace_the_old_ones(web: TestClient) -> None:
+    import pyotp
+
+    register(web)
+    headers = {"X-CSRF-Token": login(web)}
+    url = "/api/v1/auth/totp/recovery-codes"
+    r = web.post(url, json={"password": PASSWORD, "code": "123456"}, headers=headers)
+    assert r.status_code == 409
+    assert r.json()["code"] == "totp_not_enabled"
+    totp = pyotp.TOTP(web.post("/api/v1/auth/totp/setup", headers=headers).json()["secret"])
+    old = web.post("/api/v1/auth/totp/enable", json={"code": totp.now()}, headers=headers)
+    old_codes = old.json()["recovery_codes"]
+    wrong = "000000" if totp.now() != "000000" else "111111"
+    r = web.post(url, json={"password": "not my password", "code": wrong}, headers=headers)
+    assert r.status_code == 401
+    r = web.post(url, json={"password": PASSWORD, "code": wrong}, headers=headers)
+    assert r.json()["code"] == "wrong_second_factor"
+    r = web.post(url, json={"password": PASSWORD, "code": totp.now()}, headers={})
+    assert r.status_code == 403  # no CSRF token
+    # A code is good once, and enabling used the current one: use the next step's code.
+    import time
+
+    r = web.post(
+        url,
+        json={"password": PASSWORD, "code": totp.at(time.time() + 30)},
+        headers=headers,
+    )
+    assert r.status_code == 200, r.text
+    new_codes = r.json()["recovery_codes"]
+    assert len(new_codes) == 10
+    assert not set(new_codes) & set(old_codes)
+    web.post("/api/v1/auth/logout", headers=headers)
+    creds = {"email": "anna@praktijk.nl", "password": PASSWORD}
+    r = web.post("/api/v1/auth/login", json=creds | {"recovery_code": old_codes[2]})
+    assert r.status_code == 401
+    r = web.post("/api/v1/auth/login", json=creds | {"recovery_code": new_codes[0]})
+    assert r.status_code == 200
+
+
 def test_a_totp_code_is_good_only_once() -> None:
     import time
 
