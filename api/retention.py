@@ -1,7 +1,8 @@
 """Removes anonymous practice data older than the configured time.
 
 Homework sessions are left alone: those belong to the client and their therapist, and the client
-erases them. Running it twice does nothing the second time.
+erases them. Also removes the therapists' deleted ("retired") own scenarios that no attempt
+refers to any more. Running it twice does nothing the second time.
 
     python -m api.retention
 """
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from api.config import get_settings
 from api.db import build_engine, build_sessionmaker, mark_erased
+from api.homework.repository import purge_retired_custom_scenarios
 from api.practice.models import PracticeSession, utcnow
 from api.therapists.models import AuthSession
 
@@ -28,7 +30,7 @@ def purge(db: Session, *, older_than_days: int, now: datetime | None = None) -> 
     )
     db.execute(delete(AuthSession).where(AuthSession.expires_at < (now or utcnow())))
     removed = int(result.rowcount or 0)  # type: ignore[attr-defined]
-    if removed:
+    if removed + purge_retired_custom_scenarios(db):
         mark_erased(db)
     return removed
 

@@ -70,3 +70,7 @@ class CustomScenario(Base):
     title: Mapped[str] = mapped_column(NulFreeString(200))
     source_yaml: Mapped[str] = mapped_column(NulFreeText)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Set when the therapist deletes a scenario that clients already practised: it leaves the
+    # therapist's list and cannot be started again, but the clients' attempts are theirs and
+    # stay. The row goes once no attempt refers to it any more (api/retention.py).
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

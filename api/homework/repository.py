@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Exists, delete, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from api.homework.models import Client, CustomScenario, Homework, HomeworkScenario
-from api.practice.models import PracticeSession, SessionEvent
+from api.practice.models import PracticeSession, SessionEvent, utcnow
 
 
 def add(db: Session, *rows: object) -> None:
@@ -87,12 +87,15 @@ def erase_sessions(db: Session, homework_id: str) -> None:
     db.execute(delete(PracticeSession).where(PracticeSession.homework_id == homework_id))
 
 
-def custom_scenario_of(db: Session, therapist_id: str, row_id: str) -> CustomScenario | None:
-    return db.scalar(
-        select(CustomScenario).where(
-            CustomScenario.id == row_id, CustomScenario.therapist_id == therapist_id
-        )
+def custom_scenario_of(
+    db: Session, therapist_id: str, row_id: str, *, retired_too: bool = False
+) -> CustomScenario | None:
+    query = select(CustomScenario).where(
+        CustomScenario.id == row_id, CustomScenario.therapist_id == therapist_id
     )
+    if not retired_too:
+        query = query.where(CustomScenario.retired_at.is_(None))
+    return db.scalar(query)
 
 
 def custom_scenario(db: Session, row_id: str) -> CustomScenario | None:
@@ -102,7 +105,7 @@ def custom_scenario(db: Session, row_id: str) -> CustomScenario | None:
 def custom_scenarios_of(db: Session, therapist_id: str) -> Sequence[CustomScenario]:
     return db.scalars(
         select(CustomScenario)
-        .where(CustomScenario.therapist_id == therapist_id)
+        .where(CustomScenario.therapist_id == therapist_id, CustomScenario.retired_at.is_(None))
         .order_by(CustomScenario.created_at)
     ).all()
 
@@ -116,5 +119,24 @@ def latest_custom_version(db: Session, therapist_id: str, scenario_id: str) -> i
     return max(versions, default=0)
 
 
+def _practised(row_id: str | ColumnElement[str] | InstrumentedAttribute[str]) -> Exists:
+    return select(PracticeSession.id).where(PracticeSession.custom_scenario_id == row_id).exists()
+
+
 def delete_custom_scenario(db: Session, row: CustomScenario) -> None:
-    db.execute(delete(CustomScenario).where(CustomScenario.id == row.id))
+    """Gone at once when nobody practised it; otherwise retired, so that the attempts stay."""
+    if db.scalar(select(_practised(row.id))):
+        row.retired_at = utcnow()
+        db.flush()
+    else:
+        db.execute(delete(CustomScenario).where(CustomScenario.id == row.id))
+
+
+def purge_retired_custom_scenarios(db: Session) -> int:
+    """Retired scenarios that no attempt refers to any more (the clients erased them)."""
+    result = db.execute(
+        delete(CustomScenario).where(
+            CustomScenario.retired_at.is_not(None), ~_practised(CustomScenario.id)
+        )
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

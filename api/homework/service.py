@@ -79,9 +79,15 @@ class Assignable:
     custom_row_id: str | None
 
 
-def resolve_ref(db: Session, catalogue: Catalogue, therapist_id: str, ref: str) -> Assignable:
+def resolve_ref(
+    db: Session, catalogue: Catalogue, therapist_id: str, ref: str, *, retired_too: bool = False
+) -> Assignable:
+    """A scenario to assign or start; `retired_too` also finds a deleted own scenario that
+    clients practised, for showing their attempts."""
     if ref.startswith(CUSTOM_PREFIX):
-        row = repository.custom_scenario_of(db, therapist_id, ref.removeprefix(CUSTOM_PREFIX))
+        row = repository.custom_scenario_of(
+            db, therapist_id, ref.removeprefix(CUSTOM_PREFIX), retired_too=retired_too
+        )
         if row is None:
             raise NotFound(f"De oefening '{ref}' bestaat niet in jouw eigen oefeningen.")
         return Assignable(ref, custom.scenario_of(row), row.id)
@@ -184,7 +190,7 @@ def progress(db: Session, catalogue: Catalogue, homework: Homework) -> dict[str,
     recurring: Counter[str] = Counter()
     for ref in repository.scenario_refs(db, homework.id):
         try:
-            assignable = resolve_ref(db, catalogue, homework.therapist_id, ref)
+            assignable = resolve_ref(db, catalogue, homework.therapist_id, ref, retired_too=True)
             title, scenario = assignable.scenario.title, assignable.scenario
         except NotFound:
             title, scenario = ref, None

@@ -124,7 +124,7 @@ export async function renderOwnScenarios(ctx, message = "") {
           h("p", { class: "card-meta" }, `id ${sc.scenario_id} · versie ${sc.version} · toegevoegd op ${formatMoment(sc.created_at)}`),
           confirmButton({
             label: "Verwijder",
-            question: `Weet je het zeker? "${sc.title}" (versie ${sc.version}) verdwijnt, samen met wat je cliënten erin oefenden. Huiswerk waarin hij staat, kan hem daarna niet meer starten. Dit kun je niet terugdraaien.`,
+            question: `Weet je het zeker? "${sc.title}" (versie ${sc.version}) verdwijnt uit je lijst en huiswerk waarin hij staat, kan hem daarna niet meer starten. Wat je cliënten er al in oefenden, blijft bewaard: dat is van hen. Dit kun je niet terugdraaien.`,
             yes: "Ja, verwijder",
             testid: "delete-own-scenario",
             onConfirm: async () => {

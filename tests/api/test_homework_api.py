@@ -261,6 +261,60 @@ def test_upload_own_scenario(anna: Therapeut, bert: Therapeut, visitor: TestClie
     assert r.status_code == 404
 
 
+def _count(settings: Settings, model: type) -> int:
+    engine = create_engine(settings.database_url)
+    with engine.connect() as conn:
+        n = conn.scalar(select(func.count()).select_from(model))
+    engine.dispose()
+    return int(n or 0)
+
+
+def test_deleting_an_own_scenario_keeps_what_clients_practised_in_it(
+    anna: Therapeut, visitor: TestClient, cheap_settings: Settings
+) -> None:
+    from api.homework.models import CustomScenario
+    from api.retention import run as run_retention
+
+    own = anna.post("/api/v1/own-scenarios", json={"yaml": VALID_UPLOAD}).json()["scenario"]
+    unused = anna.post(
+        "/api/v1/own-scenarios", json={"yaml": VALID_UPLOAD.replace("eigen-oefening", "nooit")}
+    ).json()["scenario"]
+    hw = make_homework(anna, [own["ref"]])
+    visitor.put(f"/api/v1/h/{hw['code']}/sharing", json={"sharing": "texts"})
+    r = visitor.post(f"/api/v1/h/{hw['code']}/sessions", json={"scenario_id": own["ref"]})
+    sid, tok = r.json()["id"], {"X-Session-Token": r.json()["token"]}
+    assert visitor.post(f"/api/v1/sessions/{sid}/reply", json={"text": SAFE}, headers=tok)
+
+    # Nobody practised the unused one: it is gone at once.
+    assert anna.delete(f"/api/v1/own-scenarios/{unused['id']}").status_code == 204
+    assert _count(cheap_settings, CustomScenario) == 1
+    # The practised one leaves the list and cannot be assigned or started again...
+    assert anna.delete(f"/api/v1/own-scenarios/{own['id']}").status_code == 204
+    assert anna.get("/api/v1/own-scenarios").json() == []
+    assert anna.delete(f"/api/v1/own-scenarios/{own['id']}").status_code == 404
+    r = anna.post(
+        "/api/v1/homework", json={"client_id": hw["client_id"], "scenario_ids": [own["ref"]]}
+    )
+    assert r.status_code == 404
+    r = visitor.post(f"/api/v1/h/{hw['code']}/sessions", json={"scenario_id": own["ref"]})
+    assert r.status_code == 404
+    # ...but the client's attempt stays: in the therapist's progress, under its real title,
+    # and in the client's own export.
+    [scenario] = anna.get(f"/api/v1/homework/{hw['id']}").json()["scenarios"]
+    assert scenario["title"] == "Mijn eigen oefening"
+    assert scenario["prompts"][0]["first"]["text"] == SAFE
+    mine = visitor.get(f"/api/v1/h/{hw['code']}/export").json()
+    assert any(t.get("text") == SAFE for t in mine["sessions"][0]["transcript"])
+    # The retention job keeps the row while an attempt refers to it, and removes it after the
+    # client erased their data; twice is the same as once.
+    run_retention(cheap_settings.database_url, cheap_settings.anonymous_retention_days)
+    assert _count(cheap_settings, CustomScenario) == 1
+    assert visitor.delete(f"/api/v1/h/{hw['code']}/data").status_code == 204
+    for _ in range(2):
+        run_retention(cheap_settings.database_url, cheap_settings.anonymous_retention_days)
+        assert _count(cheap_settings, CustomScenario) == 0
+
+
 def test_every_route_with_another_therapists_ids_is_404(anna: Therapeut, bert: Therapeut) -> None:
     hw = make_homework(anna)
     own = anna.post("/api/v1/own-scenarios", json={"yaml": VALID_UPLOAD}).json()["scenario"]
