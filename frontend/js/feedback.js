@@ -56,6 +56,8 @@ function findingItem(span) {
   const f = span.finding;
   const detailsId = uid("finding");
   const unsafe = f.polarity === "unsafe";
+  // Findings of the cue model (rule id "cue.…") are a hunch no rule confirms: say so.
+  const hunch = typeof f.rule_id === "string" && f.rule_id.startsWith("cue.");
   const button = h("button", {
     type: "button",
     class: "finding-toggle",
@@ -64,7 +66,7 @@ function findingItem(span) {
   },
   h("span", { class: "finding-num", "aria-hidden": "true" }, String(span.number)),
   h("span", { class: "finding-icon", "aria-hidden": "true" }, unsafe ? "!" : "✓"),
-  h("span", { class: "finding-kind" }, unsafe ? "Let op" : "Sterk"),
+  h("span", { class: "finding-kind" }, hunch ? "Misschien" : unsafe ? "Let op" : "Sterk"),
   h("span", { class: "visually-hidden" }, ` (${span.number}): `),
   h("span", { class: "finding-label" }, f.label),
   " ",

@@ -153,6 +153,31 @@ def test_feedback_card_explains_every_finding(page: Page) -> None:
         expect(card.locator(".example")).to_contain_text(result["suggestion"])
 
 
+# Sentences no rule flags but the cue model may; the test uses the first one the API really
+# answers with a cue finding, so it follows the model instead of hard-coding its output.
+CUE_CANDIDATES = [
+    "Zielig gewoon, een vent van veertig die de was laat liggen.",
+    "Ja hoor, knap van je om weer eens als laatste thuis te komen.",
+    "Dan zoek je het zelf maar uit met je moeder.",
+]
+
+
+def test_a_finding_of_the_cue_model_is_called_a_hunch(page: Page) -> None:
+    page.goto("/#/zeg-het-veilig")
+    for text in CUE_CANDIDATES:
+        result = analyze(page, text)
+        if any(f["rule_id"].startswith("cue.") for f in result["findings"]):
+            break
+    else:
+        pytest.fail("none of the candidate sentences gets a cue finding; pick new ones")
+    page.get_by_label("Wat wil je zeggen?").fill(text)
+    page.get_by_role("button", name="Bekijk feedback").click()
+    card = page.locator(FEEDBACK)
+    expect(card).to_have_attribute("data-verdict", "unsafe")
+    hunches = [f for f in result["findings"] if f["rule_id"].startswith("cue.")]
+    expect(card.locator(".finding-kind", has_text="Misschien")).to_have_count(len(hunches))
+
+
 def test_a_safe_sentence_is_called_safe_and_listener_role_is_sent(page: Page) -> None:
     page.goto("/#/zeg-het-veilig")
     page.get_by_text("Ik reageer op mijn partner").click()
