@@ -38,6 +38,8 @@ FEATURE_VERSION = 1
 # Whether `api.safety.check` consults the cue model.
 ENABLED = False
 
+_CACHE_MAX = 50_000
+
 # A feature: (name, first token, last token).
 Feature = tuple[str, int, int]
 
@@ -54,6 +56,10 @@ class FeatureSpec:
     # Also a cue "p:" + the first `prefix` letters of longer words (0: none); a cheap stand-in
     # for lemmas ("zelfmoordgedachten", "zelfmoordpoging").
     prefix: int = 0
+    # Also a cue "s:" + the name of every word set of `rules/_common.yaml` the token belongs to
+    # ("s:hit" for "sloeg", "geschopt"...): the rule authors' word classes. The sets are copied
+    # into the model file, so that editing the rules never changes a trained model's cues.
+    word_sets: bool = False
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -61,15 +67,48 @@ class FeatureSpec:
             "negation": self.negation,
             "negation_reach": self.negation_reach,
             "prefix": self.prefix,
+            "word_sets": self.word_sets,
         }
 
 
 class Featurizer:
     """Cues from the tokens, sentences, clauses and quote zones of `api.safety.text.prepare`."""
 
-    def __init__(self, spec: FeatureSpec, negation: Iterable[str]) -> None:
+    def __init__(
+        self,
+        spec: FeatureSpec,
+        negation: Iterable[str],
+        word_sets: dict[str, list[str]] | None = None,
+    ) -> None:
         self.spec = spec
         self.negation = frozenset(negation)
+        self.word_sets = word_sets or {}
+        self._exact: dict[str, list[str]] = {}
+        self._prefix: dict[str, list[str]] = {}
+        for name, entries in sorted(self.word_sets.items()):
+            for entry in entries:
+                if entry.endswith("*"):
+                    self._prefix.setdefault(entry[:-1], []).append("s:" + name)
+                else:
+                    self._exact.setdefault(entry.rstrip("~$"), []).append("s:" + name)
+        self._prefix_lengths = sorted({len(p) for p in self._prefix})
+        self._set_cache: dict[str, tuple[str, ...]] = {}
+        self._uni_cache: dict[str, tuple[str, ...]] = {}
+
+    def sets_of(self, tok: str) -> tuple[str, ...]:
+        """The "s:" cues of a token (cached)."""
+        got = self._set_cache.get(tok)
+        if got is None:
+            names = list(self._exact.get(tok, ()))
+            for n in self._prefix_lengths:
+                if n > len(tok):
+                    break
+                names += self._prefix.get(tok[:n], ())
+            got = tuple(sorted(set(names)))
+            if len(self._set_cache) > _CACHE_MAX:
+                self._set_cache.clear()
+            self._set_cache[tok] = got
+        return got
 
     def features(self, prep: Prepared) -> list[Feature]:
         spec = self.spec
@@ -91,12 +130,54 @@ class Featurizer:
                 neg_left = reach
             if plen and len(tok) > plen + 1:
                 out.append(("p:" + tok[:plen], i, i))
+            if spec.word_sets:
+                for name in self.sets_of(tok):
+                    out.append((name, i, i))
             if spec.bigrams and i and sentence[i] == sentence[i - 1] and quote[i] == quote[i - 1]:
                 out.append(("b:" + tokens[i - 1] + "_" + tok, i - 1, i))
         return out
 
+    def _unigrams(self, tok: str) -> tuple[str, ...]:
+        """The token's own cues ("w:", "p:", "s:"), cached per token."""
+        got = self._uni_cache.get(tok)
+        if got is None:
+            plen = self.spec.prefix
+            names = ["w:" + tok]
+            if plen and len(tok) > plen + 1:
+                names.append("p:" + tok[:plen])
+            if self.spec.word_sets:
+                names += self.sets_of(tok)
+            got = tuple(names)
+            if len(self._uni_cache) > _CACHE_MAX:
+                self._uni_cache.clear()
+            self._uni_cache[tok] = got
+        return got
+
     def names(self, prep: Prepared) -> set[str]:
-        return {f[0] for f in self.features(prep)}
+        """The cue names of `features`, without positions: the fast path of every check."""
+        spec = self.spec
+        tokens = prep.tokens
+        sentence, clause, quote = prep.sentence, prep.clause, prep.quote
+        neg_words = self.negation
+        reach = spec.negation_reach if spec.negation else 0
+        bigrams = spec.bigrams
+        out: set[str] = set()
+        unigrams = self._unigrams
+        neg_left = 0
+        prev = ""
+        for i, tok in enumerate(tokens):
+            if i and clause[i] != clause[i - 1]:
+                neg_left = 0
+            out.update(unigrams(tok))
+            if neg_left > 0:
+                out.add("n:" + tok)
+                neg_left -= 1
+            if reach and tok in neg_words:
+                neg_left = reach
+            if bigrams and i and sentence[i] == sentence[i - 1] and quote[i] == quote[i - 1]:
+                out.add("b:" + prev + "_" + tok)
+            prev = tok
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +209,7 @@ class CueModel:
         if data.get("feature_version") != FEATURE_VERSION:
             raise ValueError("safety cue model has another feature version; retrain it")
         self.spec = FeatureSpec(**data["spec"])
-        self.featurizer = Featurizer(self.spec, negation)
+        self.featurizer = Featurizer(self.spec, negation, data.get("word_sets"))
         self.threshold = float(data["threshold"])
         columns: list[str] = list(data["columns"])
         if not columns or columns[0] != "disclosure":
@@ -156,10 +237,10 @@ class CueModel:
         """A concern signal when P(disclosure) reaches the threshold, else None."""
         if not prep.tokens:
             return None
-        feats = self.featurizer.features(prep)
-        names = {f[0] for f in feats}
+        names = self.featurizer.names(prep)
         if self.binary.score(names) < self._logit:
             return None
+        feats = self.featurizer.features(prep)
         kind = self.best_kind(names)
         first, last = (
             _top_span(feats, self.kinds[kind].weights)

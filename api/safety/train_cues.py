@@ -49,7 +49,7 @@ SOURCES: tuple[tuple[Path, str], ...] = (
     (CORPUS_DIR / "nl.jsonl", "everyday"),
     (CORPUS_DIR / "holdout.jsonl", "everyday"),
 )
-SPEC = FeatureSpec(bigrams=True, negation=True, negation_reach=3, prefix=4)
+SPEC = FeatureSpec(bigrams=True, negation=True, negation_reach=3, prefix=4, word_sets=True)
 MIN_DF = 2
 C_BINARY = 0.5
 C_KIND = 4.0
@@ -131,10 +131,22 @@ def corpus_hash() -> str:
     return h.hexdigest()
 
 
+def word_sets() -> dict[str, list[str]]:
+    """The word sets of rules/_common.yaml, folded, as the model file keeps them."""
+    from api.safety.loader import load_rules
+    from api.safety.text import fold
+
+    common, _ = load_rules()
+    return {
+        name: sorted({fold(e)[0] for alt in entries for e in alt.split("|")})
+        for name, entries in sorted(common.sets.items())
+    }
+
+
 def featurize(lines: Sequence[Line], spec: FeatureSpec = SPEC) -> list[set[str]]:
     from api.safety import get_engine
 
-    fz = Featurizer(spec, get_engine().negation)
+    fz = Featurizer(spec, get_engine().negation, word_sets() if spec.word_sets else None)
     return [fz.names(prepare(ln.text)) for ln in lines]
 
 
@@ -209,6 +221,7 @@ def train(lines: Sequence[Line], names: Sequence[set[str]], threshold: float) ->
         "columns": ["disclosure", *KINDS],
         "intercepts": [round(float(m.intercept_[0]), DIGITS) for m in models],
         "weights": weights,
+        "word_sets": word_sets() if SPEC.word_sets else {},
     }
 
 
@@ -218,9 +231,14 @@ def dumps(model: dict[str, Any]) -> str:
     def one(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
 
-    head = [f" {one(k)}: {one(v)}" for k, v in sorted(model.items()) if k != "weights"]
-    rows = [f"  {one(n)}: {one(w)}" for n, w in sorted(model["weights"].items())]
-    return "{\n" + ",\n".join([*head, ' "weights": {\n' + ",\n".join(rows) + "\n }"]) + "\n}\n"
+    parts = [f" {one(k)}: {one(v)}" for k, v in sorted(model.items()) if k not in _BLOCKS]
+    for key in _BLOCKS:
+        rows = [f"  {one(n)}: {one(w)}" for n, w in sorted(model[key].items())]
+        parts.append(f" {one(key)}: {{\n" + ",\n".join(rows) + "\n }")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+_BLOCKS = ("weights", "word_sets")
 
 
 # -- out-of-fold validation ---------------------------------------------------------------------

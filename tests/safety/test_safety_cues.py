@@ -164,3 +164,16 @@ def test_scoring_is_cheap() -> None:
         best = min(best, (time.perf_counter() - start) / (20 * len(preps)))
     # About 10 µs on an idle machine; generous for loaded CI machines.
     assert best < 200e-6
+
+
+def test_the_fast_path_sees_the_same_cues_as_the_span_finder() -> None:
+    fz = SHIPPED.featurizer
+    texts = [
+        "Hij zei: 'ik maak je af'. Ik durf niet meer naar huis, echt niet.",
+        "ik denk niet aan zelfmoord, maar wel aan weggaan",
+        *EVERYDAY,
+        *(t for t, _ in MISSED_BY_RULES),
+    ]
+    for text in texts:
+        prep = prepare(text)
+        assert fz.names(prep) == {f[0] for f in fz.features(prep)}, text
