@@ -36,7 +36,7 @@ MODEL_DIR = native.package_dir("api.safety") / "model"
 MODEL_PATH = MODEL_DIR / "cues.json"
 FEATURE_VERSION = 1
 # Whether `api.safety.check` consults the cue model.
-ENABLED = False
+ENABLED = True
 
 _CACHE_MAX = 50_000
 
