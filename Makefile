@@ -7,7 +7,7 @@ PORT   ?= 8000
 # Extra pytest arguments, e.g. `make test PYTEST_ARGS="-k analyze"`.
 PYTEST_ARGS ?=
 
-.PHONY: install native run test lint typecheck check-dialogues bench eval train-cues demo clean
+.PHONY: install native run test lint typecheck check-dialogues bench eval train-cues train-safety-cues demo clean
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -62,6 +62,13 @@ eval: install $(NATIVE)
 train-cues: install
 	$(PY) -m api.feedback.train_cues
 	$(PY) -m api.feedback.train_cues --report
+
+# Retrain the safety cue model from the dev sets of tests/safety (+ everyday sentences of the
+# feedback corpus and the dialogue examples as negatives); deterministic, commit the result. Then
+# print its out-of-fold figures and the threshold table (blind sets are never read).
+train-safety-cues: install
+	$(PY) -m api.safety.train_cues
+	$(PY) -m api.safety.train_cues --report
 
 bench: install $(NATIVE)
 	$(PY) -m api.feedback.bench

@@ -29,6 +29,9 @@ riep ze") is a disclosure, and a threat in it counts as a threat by that person 
 writer (crisis). A bare quote with nobody attributed (a scenario line, a phrase someone asks
 about) is not the writer's own disclosure: anything in it is reported at most as ``concern``.
 
+When the rules find nothing, an optional logistic cue model (``cues.py``, weights in
+``model/cues.json``, switched by ``cues.ENABLED``) may add one ``concern`` signal ``cue.<kind>``.
+
 See README.md in this directory for the rule format. The matcher may run compiled with mypyc
 when a current build exists (see api/native.py).
 """
@@ -43,8 +46,10 @@ native.use_compiled(__name__, __path__)
 from functools import cache  # noqa: E402
 from typing import Literal  # noqa: E402
 
+from api.safety import cues  # noqa: E402
 from api.safety.engine import Engine  # noqa: E402
 from api.safety.loader import Messages, load_helplines, load_messages, load_rules  # noqa: E402
+from api.safety.text import prepare  # noqa: E402
 from api.safety.types import (  # noqa: E402
     KINDS,
     LEVELS,
@@ -64,6 +69,7 @@ __all__ = [
     "SafetyResult",
     "SafetySignal",
     "check",
+    "get_cue_model",
     "get_engine",
     "helplines",
     "signals",
@@ -78,6 +84,12 @@ def get_engine() -> Engine:
     """The compiled rules, built once per process."""
     common, rules = load_rules()
     return Engine(common, rules)
+
+
+@cache
+def get_cue_model() -> cues.CueModel | None:
+    """The shipped cue model (api/safety/cues.py), or None when it is switched off."""
+    return cues.load_model(get_engine().negation) if cues.ENABLED else None
 
 
 @cache
@@ -117,9 +129,15 @@ def check(text: str, *, region: Literal["NL", "BE"] | None = None) -> SafetyResu
     one pass and the common case (nothing found) stops after the token lookup.
     """
     regions = _region_order(region)
-    found = get_engine().signals(text[:MAX_CHARS])
+    prep = prepare(text[:MAX_CHARS])
+    found = get_engine().signals_of(prep)
     if not found:
-        return None
+        # The rules found nothing: the cue model may still ask a gentle check-in (concern).
+        model = get_cue_model()
+        cue = model.judge(prep) if model is not None else None
+        if cue is None:
+            return None
+        found = [cue]
     level: Level = "crisis" if any(s.level == "crisis" for s in found) else "concern"
     kinds = tuple(k for k in KINDS if any(s.kind == k for s in found))
     top = [k for k in kinds if any(s.kind == k and s.level == level for s in found)]

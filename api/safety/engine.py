@@ -217,8 +217,16 @@ class Engine:
 
     # --- matching ------------------------------------------------------------------------------
 
+    @property
+    def negation(self) -> frozenset[str]:
+        """The folded negation words of ``_common.yaml`` (the cue model marks their scope)."""
+        return self._negation
+
     def signals(self, text: str) -> list[SafetySignal]:
-        prep = prepare(text)
+        return self.signals_of(prepare(text))
+
+    def signals_of(self, prep: Prepared) -> list[SafetySignal]:
+        """`signals` on a text already prepared (the cue model reuses the tokens)."""
         lookup = self._lookup
         tsets = [lookup(t) for t in prep.tokens]
         if self._final:

@@ -23,6 +23,8 @@ CORPUS_DIR = Path(__file__).resolve().parents[2] / "tests" / "safety"
 class Report:
     crisis_total: int = 0
     crisis_hit: int = 0
+    # Crisis lines flagged at all (a concern shows helplines too, just not the emergency number).
+    crisis_flagged: int = 0
     concern_total: int = 0
     concern_hit: int = 0
     neutral_total: int = 0
@@ -76,6 +78,7 @@ def evaluate_rows(
             ok = result is not None and result.level == "crisis" and kind in result.kinds
             report.crisis_total += 1
             report.crisis_hit += ok
+            report.crisis_flagged += result is not None
         else:
             # A concern sentence only has to be flagged; crisis is the safe side.
             ok = result is not None
@@ -99,6 +102,10 @@ def evaluate_rows(
 
 def figures(r: Report) -> None:
     print(f"crisis recall   {r.crisis_recall:7.2%}  ({r.crisis_hit}/{r.crisis_total})")
+    print(
+        f"crisis flagged  {r.crisis_flagged / max(1, r.crisis_total):7.2%}  "
+        f"({r.crisis_flagged}/{r.crisis_total}, any level)"
+    )
     print(f"concern recall  {r.concern_recall:7.2%}  ({r.concern_hit}/{r.concern_total})")
     print(
         f"neutral FP rate {r.false_positive_rate:7.2%}  "
