@@ -56,6 +56,18 @@ class Tok:
     word: bool
     info: _KeyInfo
 
+    # Written out (the generated one does the same): compiled (api/native.py), a dataclass's
+    # generated __init__ runs interpreted; this one is compiled. Likewise below.
+    def __init__(
+        self, form: str, keys: frozenset[str], start: int, end: int, word: bool, info: _KeyInfo
+    ) -> None:
+        self.form = form
+        self.keys = keys
+        self.start = start
+        self.end = end
+        self.word = word
+        self.info = info
+
 
 @dataclass(frozen=True, slots=True)
 class _KeyInfo:
@@ -99,6 +111,26 @@ class Sentence:
     negb: list[bool]  # backward: the verb before a clause-final "niet" ("ik [snap] het niet")
     meta: list[bool]
 
+    def __init__(
+        self,
+        toks: list[Tok],
+        view: SentView,
+        question: bool,
+        clause_subject: list[str],
+        quoted: list[bool],
+        neg: list[bool],
+        negb: list[bool],
+        meta: list[bool],
+    ) -> None:
+        self.toks = toks
+        self.view = view
+        self.question = question
+        self.clause_subject = clause_subject
+        self.quoted = quoted
+        self.neg = neg
+        self.negb = negb
+        self.meta = meta
+
 
 @dataclass(slots=True)
 class Raw:
@@ -108,6 +140,22 @@ class Raw:
     last: int
     clauses: tuple[int, int]
     positions: tuple[int, ...]
+
+    def __init__(
+        self,
+        rule: Rule,
+        sent: int,
+        first: int,
+        last: int,
+        clauses: tuple[int, int],
+        positions: tuple[int, ...],
+    ) -> None:
+        self.rule = rule
+        self.sent = sent
+        self.first = first
+        self.last = last
+        self.clauses = clauses
+        self.positions = positions
 
 
 class Engine:
@@ -568,8 +616,6 @@ class Engine:
             acc |= toks[j].info.conds
             post[j] = acc
         clause = view.clause
-        accept = self._accept
-        append = out.append
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
         negated = True in se.neg or True in se.negb
@@ -584,12 +630,13 @@ class Engine:
                 continue  # `_accept` would turn every match down
             view.block = block
             positions = where[c]
-            match_at = pattern.match_at
             encoded = pattern.has_content
+            # Methods called directly, not through local aliases: compiled, an alias is a
+            # generic Python call (boxed arguments) instead of a direct C call.
             for j in positions:
                 if (before & pre[j]) != before or (after & post[j + 1]) != after:
                     continue  # `match_at` would find nothing
-                enc = match_at(view, j)
+                enc = pattern.match_at(view, j)
                 if enc is None:
                     continue
                 if encoded:
@@ -597,9 +644,9 @@ class Engine:
                 else:
                     got, content = enc, []
                 lo, hi = min(got), max(got)
-                if not accept(rule, se, got, content, j, doc, lo, hi):
+                if not self._accept(rule, se, got, content, j, doc, lo, hi):
                     continue
-                append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
+                out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
         view.block = False
 
     def _accept(
