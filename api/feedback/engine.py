@@ -618,7 +618,8 @@ class Engine:
         clause = view.clause
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
-        negated = True in se.neg or True in se.negb
+        # any(), not `True in`: a truth test per flag instead of a generic comparison.
+        negated = any(se.neg) or any(se.negb)
         subjects = frozenset(se.clause_subject)
         for c in live:
             rule, pattern, _, block, _, _, before, after = plan[c]
@@ -643,7 +644,8 @@ class Engine:
                     got, content = decode(enc)
                 else:
                     got, content = enc, []
-                lo, hi = min(got), max(got)
+                # Positions come in increasing order (elements match left to right).
+                lo, hi = got[0], got[-1]
                 if not self._accept(rule, se, got, content, j, doc, lo, hi):
                     continue
                 out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
@@ -675,12 +677,17 @@ class Engine:
                 and subj[clause[hi]] not in want
             ):
                 return False
-        quoted = se.quoted
-        if not rule.quoted and True in quoted and any(quoted[p] for p in got):
-            return False
+        # Loops over the matched positions, not `True in list` first: compiled, that is a
+        # generic comparison per element of the whole sentence.
+        if not rule.quoted:
+            quoted = se.quoted
+            for q in got:
+                if quoted[q]:
+                    return False
         meta = se.meta
-        if True in meta and any(meta[p] for p in got):
-            return False
+        for q in got:
+            if meta[q]:
+                return False
         # Negation is about the content words (lexicon matches) where the pattern has them,
         # otherwise about every matched word except the negation itself.
         if rule.negation == "block" or rule.negation == "require":
@@ -688,15 +695,18 @@ class Engine:
             negb = se.negb
             pre = self.s.neg_pre
             toks = se.toks
+            negated = False
             if content:
-                negated = True in neg and any(neg[p] for p in content if toks[p].form not in pre)
-            elif True in neg or True in negb:
-                # Punctuation is never negated itself ("dat was niet oké, sorry").
-                negated = any(
-                    neg[p] or negb[p] for p in got if toks[p].word and toks[p].form not in pre
-                )
+                for q in content:
+                    if neg[q] and toks[q].form not in pre:
+                        negated = True
+                        break
             else:
-                negated = False
+                # Punctuation is never negated itself ("dat was niet oké, sorry").
+                for q in got:
+                    if (neg[q] or negb[q]) and toks[q].word and toks[q].form not in pre:
+                        negated = True
+                        break
             if rule.negation == "block" and negated:
                 return False
             if rule.negation == "require" and not negated:
@@ -712,7 +722,8 @@ class Engine:
                         if need & have != need:
                             continue  # `search` would find nothing
                         other.view.block = single
-                        if p.search(other.view, 0, other.view.n) is not None:
+                        # `need` covers what `search` checks first (see `Pattern.scan`).
+                        if p.scan(other.view, 0, other.view.n) is not None:
                             return False
                 finally:
                     other.view.block = block
@@ -741,7 +752,7 @@ class Engine:
                     # A bare word-list exclusion ("@positive") is not met by a negated word:
                     # "je bent nooit eerlijk" is no praise.
                     se.view.block = single
-                    if p.search(se.view, lo, hi) is not None:
+                    if p.scan(se.view, lo, hi) is not None:
                         return False
             finally:
                 se.view.block = block

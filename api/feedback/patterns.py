@@ -316,12 +316,26 @@ class Pattern:
         trig = self.triggers()
         if trig.isdisjoint(s.bag) or not self.possible(s.bag):
             return None
+        return self.scan(s, lo, hi)
+
+    def scan(self, s: SentView, lo: int, hi: int) -> list[int] | None:
+        """`search` without its first check, for callers that know already that the sentence
+        has a trigger and every required element (the engine, through condition bits)."""
+        trig = self._triggers
+        keys = s.keys
         for i in range(lo, hi):
-            if trig.isdisjoint(s.keys[i]):
+            if trig.isdisjoint(keys[i]):
                 continue
             got = self.match_at(s, i)
-            if got is not None and all(lo <= p < hi for p in decode(got)[0]):
-                return got
+            if got is not None:
+                # Positions come in increasing order: the first and last decide.
+                first, last = got[0], got[-1]
+                if first < 0:
+                    first = -first - 1
+                if last < 0:
+                    last = -last - 1
+                if lo <= first and last < hi:
+                    return got
         return None
 
 
