@@ -17,7 +17,7 @@ import simplemma
 
 from api import native
 from api.feedback.loader import Rule, RuleSet
-from api.feedback.patterns import WORD, Pattern, SentView, decode
+from api.feedback.patterns import COMMON, WORD, Pattern, SentView, decode
 from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
 from api.feedback.textnorm import Folded, fold, is_word, tokenize
 from api.feedback.types import Analysis, Finding
@@ -74,12 +74,14 @@ class _KeyInfo:
     """What the rule index knows about one set of token keys (computed once per key set).
 
     `cands[r]` holds the candidates (see `Engine._plan`) that the keys trigger for role number r,
-    grouped as (gate, candidates): gate is the lowest condition bit the candidates need (0 when
-    they need none), so a sentence without it skips the whole group at once;
+    grouped by the condition bits they need, as (byte, mask, rest, candidates): the sentence has
+    every needed bit when ``cb[byte] & mask == mask`` (the byte of the rarest one) and
+    `_has_bits(cb, rest)` hold, where `cb` is `SentView.cb`, so a sentence that lacks one skips
+    the whole group at once and a candidate that passes is live;
     `conds` has bit b set when the keys meet condition set b (a pattern's required element or an
     `unless` trigger), so a whole sentence is checked against a pattern with one integer `&`."""
 
-    cands: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]
+    cands: tuple[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...], ...]
     conds: int
 
     # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
@@ -224,6 +226,37 @@ class Engine:
             for k in ks:
                 key_conds[k] = key_conds.get(k, 0) | (1 << b)
         self._key_conds = key_conds
+        # Condition bits as bytes (`SentView.cb`): testing one byte is much cheaper than an
+        # `&` of two integers of a thousand bits, which allocates (and more so compiled).
+        self._nbytes = max(1, (len(cond_ids) + 7) // 8)
+        # How likely a condition is met, roughly (frequent words make it likely): the byte of
+        # the least likely bit is tested first.
+        cost = [0] * len(cond_ids)
+        for ks, b in cond_ids.items():
+            cost[b] = sum(50 if k in COMMON else 1 for k in ks)
+        self._cond_cost = cost
+        self._unless_bytes: dict[str, tuple[tuple[Pattern, tuple[int, ...], bool], ...]] = {
+            rid: tuple((p, self._bytes_of(need), single) for p, need, single in unless)
+            for rid, unless in self._unless.items()
+        }
+
+    def _bytes_of(self, bits: int) -> tuple[int, ...]:
+        """Condition bits as flat (byte, mask) pairs, the byte of the least likely bit first."""
+        pairs: list[tuple[int, int, int]] = []  # (cost of its least likely bit, byte, mask)
+        byte = 0
+        while bits:
+            mask = bits & 0xFF
+            if mask:
+                low = min(self._cond_cost[byte * 8 + i] for i in range(8) if mask >> i & 1)
+                pairs.append((low, byte, mask))
+            bits >>= 8
+            byte += 1
+        pairs.sort()
+        out: list[int] = []
+        for _, b, m in pairs:
+            out.append(b)
+            out.append(m)
+        return tuple(out)
 
     def _info(self, keys: frozenset[str]) -> _KeyInfo:
         got = self._keyinfo.get(keys)
@@ -233,15 +266,22 @@ class Engine:
         kc = self._key_conds
         for k in keys:
             conds |= kc.get(k, 0)
-        cands = []
+        cands: list[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]] = []
         for per_key, needs in zip(self._key_cands, self._needs, strict=True):
             found: set[int] = set()
             for k in keys:
                 found.update(per_key.get(k, ()))
             groups: dict[int, list[int]] = {}
             for c in sorted(found):
-                groups.setdefault(needs[c] & -needs[c], []).append(c)
-            cands.append(tuple((gate, tuple(cs)) for gate, cs in groups.items()))
+                groups.setdefault(needs[c], []).append(c)
+            out: list[tuple[int, int, tuple[int, ...], tuple[int, ...]]] = []
+            for need, cs in groups.items():
+                pairs = self._bytes_of(need)
+                if pairs:
+                    out.append((pairs[0], pairs[1], pairs[2:], tuple(cs)))
+                else:
+                    out.append((0, 0, (), tuple(cs)))  # needs nothing: always passes
+            cands.append(tuple(out))
         got = _KeyInfo(tuple(cands), conds)
         if len(self._keyinfo) > _KEYINFO_CACHE_MAX:
             self._keyinfo.clear()
@@ -419,6 +459,7 @@ class Engine:
         for t in toks:
             conds |= t.info.conds
         view.conds = conds
+        view.cb = conds.to_bytes(self._nbytes, "little")
         last = next(
             (t for t in reversed(toks) if t.form not in QUOTE_CHARS and "#rhet" not in t.keys),
             None,
@@ -582,11 +623,11 @@ class Engine:
         # its keys triggers), so a pattern only tries the positions of its triggers.
         where: dict[int, list[int]] = {}
         toks = se.toks
-        conds = view.conds
+        cb = view.cb
         for j, t in enumerate(toks):
-            for gate, group in t.info.cands[rn]:
-                if gate & conds != gate:
-                    continue  # none of these can be live (see below)
+            for byte, mask, rest, group in t.info.cands[rn]:
+                if cb[byte] & mask != mask or (rest and not _has_bits(cb, rest)):
+                    continue  # the sentence lacks a required element of all of these
                 for c in group:
                     got_j = where.get(c)
                     if got_j is None:
@@ -596,11 +637,9 @@ class Engine:
         if not where:
             return
         plan = self._plan[rn]
-        needs = self._needs[rn]
-        # A pattern is impossible when the sentence misses one of its required elements.
-        live = sorted([c for c in where if (nd := needs[c]) & conds == nd])
-        if not live:
-            return
+        # A pattern is impossible when the sentence misses one of its required elements: the
+        # groups above let through only those that have them all.
+        live = sorted(where)
         # Condition bits met by the tokens before position j (pre[j]) and from j on (post[j]):
         # a required element before the anchor must occur before it, one after it after it.
         n = view.n
@@ -635,7 +674,9 @@ class Engine:
             # Methods called directly, not through local aliases: compiled, an alias is a
             # generic Python call (boxed arguments) instead of a direct C call.
             for j in positions:
-                if (before & pre[j]) != before or (after & post[j + 1]) != after:
+                if (before and (before & pre[j]) != before) or (
+                    after and (after & post[j + 1]) != after
+                ):
                     continue  # `match_at` would find nothing
                 enc = pattern.match_at(view, j)
                 if enc is None:
@@ -713,13 +754,13 @@ class Engine:
                 return False
         if rule.unless and rule.unless_scope == "text":
             # The whole message: "ik ben er klaar mee. Welterusten." closes the conversation.
-            unless = self._unless[rule.id]
+            unless = self._unless_bytes[rule.id]
             for other in doc or (se,):
                 block = other.view.block
-                have = other.view.conds
+                have = other.view.cb
                 try:
                     for p, need, single in unless:
-                        if need & have != need:
+                        if not _has_bits(have, need):
                             continue  # `search` would find nothing
                         other.view.block = single
                         # `need` covers what `search` checks first (see `Pattern.scan`).
@@ -744,10 +785,10 @@ class Engine:
                 while hi < se.view.n and clause[hi] <= c1 + wide:
                     hi += 1
             block = se.view.block
-            have = se.view.conds
+            have = se.view.cb
             try:
-                for p, need, single in self._unless[rule.id]:
-                    if need & have != need:
+                for p, need, single in self._unless_bytes[rule.id]:
+                    if not _has_bits(have, need):
                         continue  # `search` would find nothing
                     # A bare word-list exclusion ("@positive") is not met by a negated word:
                     # "je bent nooit eerlijk" is no praise.
@@ -1058,6 +1099,15 @@ def _sides(p: Pattern) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
         if k != p.anchor and e.kind == WORD and not e.optional and not e.negated:
             (before if k < p.anchor else after).append(frozenset(e.index_keys()))
     return before, after
+
+
+def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
+    """Whether the condition bytes `cb` have every bit of the flat (byte, mask) `pairs`."""
+    for k in range(0, len(pairs), 2):
+        mask = pairs[k + 1]
+        if cb[pairs[k]] & mask != mask:
+            return False
+    return True
 
 
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:

@@ -85,7 +85,19 @@ class Element:
 class SentView:
     """What the matcher needs to know about the tokens of one sentence."""
 
-    __slots__ = ("_bag", "block", "cend", "clause", "conds", "cstart", "forms", "keys", "n", "neg")
+    __slots__ = (
+        "_bag",
+        "block",
+        "cb",
+        "cend",
+        "clause",
+        "conds",
+        "cstart",
+        "forms",
+        "keys",
+        "n",
+        "neg",
+    )
 
     # Concrete lists, not Sequence: compiled (api/native.py), indexing a list is much cheaper.
     def __init__(
@@ -108,8 +120,10 @@ class SentView:
         self.block = False
         # Every key of every token (see `bag`), computed on first use.
         self._bag: frozenset[str] | None = None
-        # Condition bits met by the sentence (set by the engine, which numbers the conditions).
+        # Condition bits met by the sentence (set by the engine, which numbers the conditions),
+        # and the same as little-endian bytes.
         self.conds = 0
+        self.cb = b""
 
     @property
     def bag(self) -> frozenset[str]:
