@@ -154,7 +154,8 @@ class Featurizer:
                     for tag in tags:
                         out.append((tag, si, j, j))
                     if bigrams and prev:
-                        out.append(("b:" + prev + "_" + lem, si, prev_j, j))
+                        # One f-string: one allocation, not three concatenations.
+                        out.append((f"b:{prev}_{lem}", si, prev_j, j))
                     if opener and first:
                         out.append((op, si, j, j))
                 first = False

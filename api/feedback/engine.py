@@ -221,6 +221,13 @@ class Engine:
             )
             for r in rules
         }
+        # The negation patterns (settings): what `_trigger_positions` checked on the bag of keys
+        # first, a trigger and every required element, is checked on condition bits instead.
+        st = self.s
+        neg_bits = [
+            [(p, bits((p.triggers(), *p.required))) for p in ps]
+            for ps in (st.neg_pseudo, st.neg_meta, st.neg_post)
+        ]
         key_conds: dict[str, int] = {}
         for ks, b in cond_ids.items():
             for k in ks:
@@ -239,6 +246,9 @@ class Engine:
             rid: tuple((p, self._bytes_of(need), single) for p, need, single in unless)
             for rid, unless in self._unless.items()
         }
+        self._neg_pseudo, self._neg_meta, self._neg_post = (
+            [(p, self._bytes_of(need)) for p, need in ps] for ps in neg_bits
+        )
 
     def _bytes_of(self, bits: int) -> tuple[int, ...]:
         """Condition bits as flat (byte, mask) pairs, the byte of the least likely bit first."""
@@ -526,7 +536,9 @@ class Engine:
         if pre.isdisjoint(view.forms):
             return neg, negb, meta
         pseudo: set[int] = set()
-        for p in s.neg_pseudo:
+        for p, need in self._neg_pseudo:
+            if not _has_bits(view.cb, need):
+                continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
                 got = p.match_at(view, j)
                 if got:
@@ -549,7 +561,9 @@ class Engine:
             ):
                 negb[k] = True
                 k -= 1
-        for p in s.neg_meta:
+        for p, need in self._neg_meta:
+            if not _has_bits(view.cb, need):
+                continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
                 got = p.match_at(view, j)
                 if not got:
@@ -566,7 +580,9 @@ class Engine:
                         break
                     neg[k] = meta[k] = True
                     k += 1
-        for p in s.neg_post:
+        for p, need in self._neg_post:
+            if not _has_bits(view.cb, need):
+                continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
                 got = p.match_at(view, j)
                 if not got:
@@ -1111,9 +1127,8 @@ def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
 
 
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:
+    """Where p's triggers are (the caller has checked the sentence can match it at all)."""
     trig = p.triggers()
-    if trig.isdisjoint(view.bag) or not p.possible(view.bag):
-        return []
     return [j for j in range(view.n) if not trig.isdisjoint(view.keys[j])]
 
 
