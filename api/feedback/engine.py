@@ -169,6 +169,7 @@ class Engine:
         self._tokcache: dict[str, tuple[tuple[str, frozenset[str], _KeyInfo], ...]] = {}
         self._punctcache: dict[str, tuple[frozenset[str], _KeyInfo]] = {}
         self._keyinfo: dict[frozenset[str], _KeyInfo] = {}
+        self._unsafe_summary: dict[str, str] = {}
         self._build_plan()
         # Optional statistical second opinion (api/feedback/cues.py), attached after construction.
         self.cues: CueModel | None = None
@@ -673,17 +674,20 @@ class Engine:
         clause = view.clause
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
-        # any(), not `True in`: a truth test per flag instead of a generic comparison.
-        negated = any(se.neg) or any(se.negb)
         subjects = frozenset(se.clause_subject)
+        negated = -1  # whether any word is negated; worked out when a rule asks (-1: not yet)
         for c in live:
             rule, pattern, _, block, _, _, before, after = plan[c]
-            if (
-                (rule.question is not None and rule.question != question)
-                or (rule.subject is not None and rule.subject.isdisjoint(subjects))
-                or (rule.negation == "require" and not negated)
+            if (rule.question is not None and rule.question != question) or (
+                rule.subject is not None and rule.subject.isdisjoint(subjects)
             ):
                 continue  # `_accept` would turn every match down
+            if rule.negation == "require":
+                if negated < 0:
+                    # any(), not `True in`: a truth test per flag, not a generic comparison.
+                    negated = 1 if any(se.neg) or any(se.negb) else 0
+                if not negated:
+                    continue  # likewise
             view.block = block
             positions = where[c]
             encoded = pattern.has_content
@@ -965,7 +969,12 @@ class Engine:
         suggestion: str | None = None
         if unsafe:
             main = max(unsafe, key=lambda f: (weights.get(f.rule_id, 1.0), -f.start))
-            summary = summaries.get("unsafe", "").format(label=main.label.lower())
+            # str.format per call is costly; the labels are few (one per category).
+            summary = self._unsafe_summary.get(main.label)
+            if summary is None:
+                summary = summaries.get("unsafe", "").format(label=main.label.lower())
+                if len(self._unsafe_summary) < 1000:
+                    self._unsafe_summary[main.label] = summary
             ranked = sorted(unsafe, key=lambda f: (-weights.get(f.rule_id, 1.0), f.start))
             suggestion = next((f.suggestion for f in ranked if f.suggestion), None)
         elif findings:
