@@ -541,7 +541,7 @@ class Engine:
             if not _has_bits(view.cb, need):
                 continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
-                got = p.match_at(view, j)
+                got = p.match_at(view, j, True)
                 if got:
                     pseudo.update(decode(got)[0])
         term = s.neg_terminators
@@ -566,7 +566,7 @@ class Engine:
             if not _has_bits(view.cb, need):
                 continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
-                got = p.match_at(view, j)
+                got = p.match_at(view, j, True)
                 if not got:
                     continue
                 k = max(decode(got)[0]) + 1
@@ -585,7 +585,7 @@ class Engine:
             if not _has_bits(view.cb, need):
                 continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
-                got = p.match_at(view, j)
+                got = p.match_at(view, j, True)
                 if not got:
                     continue
                 first = min(decode(got)[0])
@@ -698,7 +698,7 @@ class Engine:
                     after and (after & post[j + 1]) != after
                 ):
                     continue  # `match_at` would find nothing
-                enc = pattern.match_at(view, j)
+                enc = pattern.match_at(view, j, True)  # j holds one of its triggers
                 if enc is None:
                     continue
                 if encoded:

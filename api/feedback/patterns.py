@@ -245,12 +245,19 @@ class Pattern:
     _pre_next: Element | None = None
     # Whether `match_at` can encode content positions (only content elements produce them).
     has_content: bool = False
+    # The anchor is plain words (no surface forms, no phrases): at a trigger position its
+    # words are there, so `match_at(..., at_trigger=True)` skips testing them again.
+    _plain_anchor: bool = False
 
     def __post_init__(self) -> None:
         els = self.elements
         a = self.anchor
         self.has_content = any(e.content for e in els)
         self._triggers = frozenset(els[a].index_keys())
+        anc = els[a]
+        self._plain_anchor = (
+            anc.kind == WORD and not anc.negated and not anc.form_only and not anc.fwd_phrases
+        )
         if a > 0:
             prev = els[a - 1]
             if prev.kind == CSTART:
@@ -282,11 +289,11 @@ class Pattern:
 
     # -- matching -------------------------------------------------------------------------
 
-    def match_at(self, s: SentView, i: int) -> list[int] | None:
+    def match_at(self, s: SentView, i: int, at_trigger: bool = False) -> list[int] | None:
         """Token positions matched when the anchor sits at token i, or None.
 
         Positions matched by content (lexicon) elements are encoded as -(p + 1); use
-        `decode` to split them."""
+        `decode` to split them. `at_trigger` promises that token i has a trigger key."""
         if i >= s.n:
             return None
         if self._pre_cstart and not s.cstart[i]:
@@ -305,7 +312,12 @@ class Pattern:
         anchor = els[a]
         clause = s.clause[i]
         # The ends of `_elem_fwd(anchor, s, i)`, tried lazily in the same order.
-        if anchor.kind == ANY or _word_match(anchor, s, i):
+        if at_trigger and self._plain_anchor:
+            # What `_word_match` would say: its words are among the token's keys.
+            hit = not (anchor.content and s.block and s.neg[i])
+        else:
+            hit = anchor.kind == ANY or _word_match(anchor, s, i)
+        if hit:
             right = _fwd(els, a + 1, s, i + 1, budget, clause)
             if right is not None:
                 left = _bwd(els, a - 1, s, i, budget, clause)
@@ -340,7 +352,7 @@ class Pattern:
         for i in range(lo, hi):
             if trig.isdisjoint(keys[i]):
                 continue
-            got = self.match_at(s, i)
+            got = self.match_at(s, i, True)
             if got is not None:
                 # Positions come in increasing order: the first and last decide.
                 first, last = got[0], got[-1]
