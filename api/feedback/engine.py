@@ -19,7 +19,7 @@ from api import native
 from api.feedback.loader import Rule, RuleSet
 from api.feedback.patterns import COMMON, WORD, Pattern, SentView, decode
 from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
-from api.feedback.textnorm import Folded, fold, is_word, tokenize
+from api.feedback.textnorm import Folded, chunk_tokens, fold, is_word
 from api.feedback.types import Analysis, Finding
 
 if TYPE_CHECKING:
@@ -384,34 +384,41 @@ class Engine:
         prev_end = 0
         newlines = "\n" in folded
         tokcache = self._tokcache
-        for tok, start, end in tokenize(folded):
-            if newlines and cur and "\n" in folded[prev_end:start]:
-                sentences.append(cur)
-                cur = []
-            prev_end = end
-            cached = tokcache.get(tok)
-            if cached is not None or is_word(tok):
-                for form, keys, info in cached or self._token_info(tok):
-                    cur.append(Tok(form, keys, start, end, True, info))
-                continue
-            if tok.startswith(".."):
-                tok = "…"
-            if (
-                not cur
-                and tok in _RHET
-                and sentences
-                and sentences[-1][-1].form in _RHET
-                and sentences[-1][-1].end == start
-            ):
-                # "??", "?!": one rhetorical ending, not an empty sentence of its own.
-                keys, info = self._punct(tok, rhet=True)
-                sentences[-1].append(Tok(tok, keys, start, end, False, info))
-                continue
-            keys, info = self._punct(tok)
-            cur.append(Tok(tok, keys, start, end, False, info))
-            if tok in SENTENCE_END:
-                sentences.append(cur)
-                cur = []
+        # The tokens of `tokenize(folded)`, chunk by chunk, without building that list first.
+        pos = 0
+        for chunk in folded.split():
+            base = folded.find(chunk, pos)
+            pos = base + len(chunk)
+            for tok, a, b in chunk_tokens(chunk):
+                start = base + a
+                end = base + b
+                if newlines and cur and "\n" in folded[prev_end:start]:
+                    sentences.append(cur)
+                    cur = []
+                prev_end = end
+                cached = tokcache.get(tok)
+                if cached is not None or is_word(tok):
+                    for form, keys, info in cached or self._token_info(tok):
+                        cur.append(Tok(form, keys, start, end, True, info))
+                    continue
+                if tok.startswith(".."):
+                    tok = "…"
+                if (
+                    not cur
+                    and tok in _RHET
+                    and sentences
+                    and sentences[-1][-1].form in _RHET
+                    and sentences[-1][-1].end == start
+                ):
+                    # "??", "?!": one rhetorical ending, not an empty sentence of its own.
+                    keys, info = self._punct(tok, rhet=True)
+                    sentences[-1].append(Tok(tok, keys, start, end, False, info))
+                    continue
+                keys, info = self._punct(tok)
+                cur.append(Tok(tok, keys, start, end, False, info))
+                if tok in SENTENCE_END:
+                    sentences.append(cur)
+                    cur = []
         if cur:
             sentences.append(cur)
         return sentences

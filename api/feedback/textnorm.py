@@ -122,7 +122,8 @@ _CHUNK_CACHE_MAX = 100_000
 _CHUNK_CACHE_LEN = 64
 
 
-def _chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+def chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    """(token, start, end) within one white-space-free chunk, cached (see `tokenize`)."""
     got = _CHUNK_CACHE.get(chunk)
     if got is None:
         got = tuple((m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(chunk))
@@ -145,7 +146,7 @@ def tokenize(folded: str) -> list[tuple[str, int, int]]:
     for chunk in folded.split():
         start = folded.find(chunk, pos)
         pos = start + len(chunk)
-        toks = _chunk_tokens(chunk)
+        toks = chunk_tokens(chunk)
         if len(toks) == 1 and toks[0][0] == chunk:
             out.append((chunk, start, pos))
         else:
