@@ -169,3 +169,10 @@ def frozen_getstate(obj: Any) -> list[object]:
 def frozen_setstate(obj: Any, state: Sequence[object]) -> None:
     for f, value in zip(dataclasses.fields(obj), state, strict=False):
         object.__setattr__(obj, f.name, value)
+
+
+def frozen_reduce(obj: Any) -> tuple[Any, ...]:
+    """`__reduce__` of a frozen dataclass that writes out its own ``__init__`` (so that it runs
+    compiled): copy and pickle call the class with the field values. Compiled, such a class
+    runs ``__init__`` inside ``__new__`` as well, so the `frozen_getstate` pair cannot serve."""
+    return type(obj), tuple(getattr(obj, f.name) for f in dataclasses.fields(obj))

@@ -29,7 +29,6 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import repeat
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -155,7 +154,8 @@ class Featurizer:
                     for tag in tags:
                         out.append((tag, si, j, j))
                     if bigrams and prev:
-                        out.append(("b:" + prev + "_" + lem, si, prev_j, j))
+                        # One f-string: one allocation, not three concatenations.
+                        out.append((f"b:{prev}_{lem}", si, prev_j, j))
                     if opener and first:
                         out.append((op, si, j, j))
                 first = False
@@ -163,6 +163,58 @@ class Featurizer:
                 prev_j = j
         if question:
             out.append(("?", -1, 0, 0))
+        return out
+
+    def name_set(self, sentences: Sequence[Sentence], role: str) -> set[str]:
+        """``{f[0] for f in self.features(sentences, role)}`` without the feature tuples: the
+        same walk, adding the same names in the same order (so the set iterates alike, and
+        `Linear.score` sums alike). Keep the two in step (tests/feedback/test_cues.py)."""
+        spec = self.spec
+        out: set[str] = {"role:" + role}
+        listener = spec.role_words and role == "listener"
+        quotes, negation, neg_replaces = spec.quoted, spec.negation, spec.neg_replaces
+        bigrams, opener = spec.bigrams, spec.opener
+        question = False
+        for se in sentences:
+            toks = se.toks
+            neg = se.neg
+            meta = se.meta
+            quoted = se.quoted
+            if spec.subjects:
+                for who in set(se.clause_subject):
+                    out.add("subj:" + who)
+            if se.question:
+                question = True
+            prev = ""
+            first = True
+            for j, t in enumerate(toks):
+                if not t.word:
+                    prev = ""
+                    if t.form not in _PLAIN_PUNCT:
+                        out.add("p:" + t.form)
+                    continue
+                lem, w, n, lw, q, op, tags = self.word(t.form, t.keys)
+                aside = quotes and (quoted[j] or meta[j])
+                if aside:
+                    out.add(q)
+                else:
+                    negated = negation and neg[j]
+                    if negated:
+                        out.add(n)
+                    if not (negated and neg_replaces):
+                        out.add(w)
+                    if listener:
+                        out.add(lw)
+                    for tag in tags:
+                        out.add(tag)
+                    if bigrams and prev:
+                        out.add(f"b:{prev}_{lem}")
+                    if opener and first:
+                        out.add(op)
+                first = False
+                prev = "" if aside else lem
+        if question:
+            out.add("?")
         return out
 
     def names(self, text: str, role: str) -> set[str]:
@@ -176,7 +228,10 @@ class Linear:
     weights: dict[str, float]
 
     def score(self, names: Iterable[str]) -> float:
-        return self.intercept + sum(map(self.weights.get, names, repeat(0.0)))
+        # The same sum over the same values in the same order as sum(map(weights.get, ...)),
+        # but the lookups run compiled instead of as generic calls.
+        weights = self.weights
+        return self.intercept + sum([weights.get(n, 0.0) for n in names])
 
 
 def _logit(p: float) -> float:
@@ -264,16 +319,18 @@ class CueModel:
             if veto is None:
                 return findings
             se = _sentence_at(folded, sentences, unsafe.start)
-            names = {f[0] for f in self.featurizer.features((se,), role)}
+            names = self.featurizer.name_set((se,), role)
             if self.binary.score(names) < veto:
                 return [f for f in findings if f is not unsafe]
             return findings
-        feats = self.featurizer.features(sentences, role)
-        if len(feats) <= 1:
+        # Names first; the feature tuples (with positions) only for a cue finding. No name of
+        # another feature equals the role's, so one name means one feature.
+        names = self.featurizer.name_set(sentences, role)
+        if len(names) <= 1:
             return findings
-        names = {f[0] for f in feats}
         if self.binary.score(names) < self._logit or self._negated_away(sentences, role):
             return findings
+        feats = self.featurizer.features(sentences, role)
         got = self._finding(text, folded, sentences, feats, names)
         return findings if got is None else [*findings, got]
 
@@ -283,7 +340,7 @@ class CueModel:
         eng = self.engine
         raws: list[Raw] = []
         for si, se in enumerate(sentences):
-            if True not in se.neg and True not in se.negb:
+            if not (any(se.neg) or any(se.negb)):
                 continue
             neg, negb, vneg = se.neg, se.negb, se.view.neg
             off = [False] * len(neg)

@@ -17,9 +17,9 @@ import simplemma
 
 from api import native
 from api.feedback.loader import Rule, RuleSet
-from api.feedback.patterns import WORD, Pattern, SentView, decode
+from api.feedback.patterns import COMMON, WORD, Pattern, SentView, decode
 from api.feedback.taxonomy import CATEGORIES, ROLES, Role, Verdict
-from api.feedback.textnorm import Folded, fold, is_word, tokenize
+from api.feedback.textnorm import Folded, chunk_tokens, fold, is_word
 from api.feedback.types import Analysis, Finding
 
 if TYPE_CHECKING:
@@ -56,18 +56,32 @@ class Tok:
     word: bool
     info: _KeyInfo
 
+    # Written out (the generated one does the same): compiled (api/native.py), a dataclass's
+    # generated __init__ runs interpreted; this one is compiled. Likewise below.
+    def __init__(
+        self, form: str, keys: frozenset[str], start: int, end: int, word: bool, info: _KeyInfo
+    ) -> None:
+        self.form = form
+        self.keys = keys
+        self.start = start
+        self.end = end
+        self.word = word
+        self.info = info
+
 
 @dataclass(frozen=True, slots=True)
 class _KeyInfo:
     """What the rule index knows about one set of token keys (computed once per key set).
 
     `cands[r]` holds the candidates (see `Engine._plan`) that the keys trigger for role number r,
-    grouped as (gate, candidates): gate is the lowest condition bit the candidates need (0 when
-    they need none), so a sentence without it skips the whole group at once;
+    grouped by the condition bits they need, as (byte, mask, rest, candidates): the sentence has
+    every needed bit when ``cb[byte] & mask == mask`` (the byte of the rarest one) and
+    `_has_bits(cb, rest)` hold, where `cb` is `SentView.cb`, so a sentence that lacks one skips
+    the whole group at once and a candidate that passes is live;
     `conds` has bit b set when the keys meet condition set b (a pattern's required element or an
     `unless` trigger), so a whole sentence is checked against a pattern with one integer `&`."""
 
-    cands: tuple[tuple[tuple[int, tuple[int, ...]], ...], ...]
+    cands: tuple[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...], ...]
     conds: int
 
     # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
@@ -99,6 +113,26 @@ class Sentence:
     negb: list[bool]  # backward: the verb before a clause-final "niet" ("ik [snap] het niet")
     meta: list[bool]
 
+    def __init__(
+        self,
+        toks: list[Tok],
+        view: SentView,
+        question: bool,
+        clause_subject: list[str],
+        quoted: list[bool],
+        neg: list[bool],
+        negb: list[bool],
+        meta: list[bool],
+    ) -> None:
+        self.toks = toks
+        self.view = view
+        self.question = question
+        self.clause_subject = clause_subject
+        self.quoted = quoted
+        self.neg = neg
+        self.negb = negb
+        self.meta = meta
+
 
 @dataclass(slots=True)
 class Raw:
@@ -108,6 +142,22 @@ class Raw:
     last: int
     clauses: tuple[int, int]
     positions: tuple[int, ...]
+
+    def __init__(
+        self,
+        rule: Rule,
+        sent: int,
+        first: int,
+        last: int,
+        clauses: tuple[int, int],
+        positions: tuple[int, ...],
+    ) -> None:
+        self.rule = rule
+        self.sent = sent
+        self.first = first
+        self.last = last
+        self.clauses = clauses
+        self.positions = positions
 
 
 class Engine:
@@ -119,6 +169,7 @@ class Engine:
         self._tokcache: dict[str, tuple[tuple[str, frozenset[str], _KeyInfo], ...]] = {}
         self._punctcache: dict[str, tuple[frozenset[str], _KeyInfo]] = {}
         self._keyinfo: dict[frozenset[str], _KeyInfo] = {}
+        self._unsafe_summary: dict[str, str] = {}
         self._build_plan()
         # Optional statistical second opinion (api/feedback/cues.py), attached after construction.
         self.cues: CueModel | None = None
@@ -171,11 +222,52 @@ class Engine:
             )
             for r in rules
         }
+        # The negation patterns (settings): what `_trigger_positions` checked on the bag of keys
+        # first, a trigger and every required element, is checked on condition bits instead.
+        st = self.s
+        neg_bits = [
+            [(p, bits((p.triggers(), *p.required))) for p in ps]
+            for ps in (st.neg_pseudo, st.neg_meta, st.neg_post)
+        ]
         key_conds: dict[str, int] = {}
         for ks, b in cond_ids.items():
             for k in ks:
                 key_conds[k] = key_conds.get(k, 0) | (1 << b)
         self._key_conds = key_conds
+        # Condition bits as bytes (`SentView.cb`): testing one byte is much cheaper than an
+        # `&` of two integers of a thousand bits, which allocates (and more so compiled).
+        self._nbytes = max(1, (len(cond_ids) + 7) // 8)
+        # How likely a condition is met, roughly (frequent words make it likely): the byte of
+        # the least likely bit is tested first.
+        cost = [0] * len(cond_ids)
+        for ks, b in cond_ids.items():
+            cost[b] = sum(50 if k in COMMON else 1 for k in ks)
+        self._cond_cost = cost
+        self._unless_bytes: dict[str, tuple[tuple[Pattern, tuple[int, ...], bool], ...]] = {
+            rid: tuple((p, self._bytes_of(need), single) for p, need, single in unless)
+            for rid, unless in self._unless.items()
+        }
+        self._neg_pseudo, self._neg_meta, self._neg_post = (
+            [(p, self._bytes_of(need)) for p, need in ps] for ps in neg_bits
+        )
+
+    def _bytes_of(self, bits: int) -> tuple[int, ...]:
+        """Condition bits as flat (byte, mask) pairs, the byte of the least likely bit first."""
+        pairs: list[tuple[int, int, int]] = []  # (cost of its least likely bit, byte, mask)
+        byte = 0
+        while bits:
+            mask = bits & 0xFF
+            if mask:
+                low = min(self._cond_cost[byte * 8 + i] for i in range(8) if mask >> i & 1)
+                pairs.append((low, byte, mask))
+            bits >>= 8
+            byte += 1
+        pairs.sort()
+        out: list[int] = []
+        for _, b, m in pairs:
+            out.append(b)
+            out.append(m)
+        return tuple(out)
 
     def _info(self, keys: frozenset[str]) -> _KeyInfo:
         got = self._keyinfo.get(keys)
@@ -185,15 +277,22 @@ class Engine:
         kc = self._key_conds
         for k in keys:
             conds |= kc.get(k, 0)
-        cands = []
+        cands: list[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...]] = []
         for per_key, needs in zip(self._key_cands, self._needs, strict=True):
             found: set[int] = set()
             for k in keys:
                 found.update(per_key.get(k, ()))
             groups: dict[int, list[int]] = {}
             for c in sorted(found):
-                groups.setdefault(needs[c] & -needs[c], []).append(c)
-            cands.append(tuple((gate, tuple(cs)) for gate, cs in groups.items()))
+                groups.setdefault(needs[c], []).append(c)
+            out: list[tuple[int, int, tuple[int, ...], tuple[int, ...]]] = []
+            for need, cs in groups.items():
+                pairs = self._bytes_of(need)
+                if pairs:
+                    out.append((pairs[0], pairs[1], pairs[2:], tuple(cs)))
+                else:
+                    out.append((0, 0, (), tuple(cs)))  # needs nothing: always passes
+            cands.append(tuple(out))
         got = _KeyInfo(tuple(cands), conds)
         if len(self._keyinfo) > _KEYINFO_CACHE_MAX:
             self._keyinfo.clear()
@@ -285,34 +384,41 @@ class Engine:
         prev_end = 0
         newlines = "\n" in folded
         tokcache = self._tokcache
-        for tok, start, end in tokenize(folded):
-            if newlines and cur and "\n" in folded[prev_end:start]:
-                sentences.append(cur)
-                cur = []
-            prev_end = end
-            cached = tokcache.get(tok)
-            if cached is not None or is_word(tok):
-                for form, keys, info in cached or self._token_info(tok):
-                    cur.append(Tok(form, keys, start, end, True, info))
-                continue
-            if tok.startswith(".."):
-                tok = "…"
-            if (
-                not cur
-                and tok in _RHET
-                and sentences
-                and sentences[-1][-1].form in _RHET
-                and sentences[-1][-1].end == start
-            ):
-                # "??", "?!": one rhetorical ending, not an empty sentence of its own.
-                keys, info = self._punct(tok, rhet=True)
-                sentences[-1].append(Tok(tok, keys, start, end, False, info))
-                continue
-            keys, info = self._punct(tok)
-            cur.append(Tok(tok, keys, start, end, False, info))
-            if tok in SENTENCE_END:
-                sentences.append(cur)
-                cur = []
+        # The tokens of `tokenize(folded)`, chunk by chunk, without building that list first.
+        pos = 0
+        for chunk in folded.split():
+            base = folded.find(chunk, pos)
+            pos = base + len(chunk)
+            for tok, a, b in chunk_tokens(chunk):
+                start = base + a
+                end = base + b
+                if newlines and cur and "\n" in folded[prev_end:start]:
+                    sentences.append(cur)
+                    cur = []
+                prev_end = end
+                cached = tokcache.get(tok)
+                if cached is not None or is_word(tok):
+                    for form, keys, info in cached or self._token_info(tok):
+                        cur.append(Tok(form, keys, start, end, True, info))
+                    continue
+                if tok.startswith(".."):
+                    tok = "…"
+                if (
+                    not cur
+                    and tok in _RHET
+                    and sentences
+                    and sentences[-1][-1].form in _RHET
+                    and sentences[-1][-1].end == start
+                ):
+                    # "??", "?!": one rhetorical ending, not an empty sentence of its own.
+                    keys, info = self._punct(tok, rhet=True)
+                    sentences[-1].append(Tok(tok, keys, start, end, False, info))
+                    continue
+                keys, info = self._punct(tok)
+                cur.append(Tok(tok, keys, start, end, False, info))
+                if tok in SENTENCE_END:
+                    sentences.append(cur)
+                    cur = []
         if cur:
             sentences.append(cur)
         return sentences
@@ -371,6 +477,7 @@ class Engine:
         for t in toks:
             conds |= t.info.conds
         view.conds = conds
+        view.cb = conds.to_bytes(self._nbytes, "little")
         last = next(
             (t for t in reversed(toks) if t.form not in QUOTE_CHARS and "#rhet" not in t.keys),
             None,
@@ -437,9 +544,11 @@ class Engine:
         if pre.isdisjoint(view.forms):
             return neg, negb, meta
         pseudo: set[int] = set()
-        for p in s.neg_pseudo:
+        for p, need in self._neg_pseudo:
+            if not _has_bits(view.cb, need):
+                continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
-                got = p.match_at(view, j)
+                got = p.match_at(view, j, True)
                 if got:
                     pseudo.update(decode(got)[0])
         term = s.neg_terminators
@@ -460,9 +569,11 @@ class Engine:
             ):
                 negb[k] = True
                 k -= 1
-        for p in s.neg_meta:
+        for p, need in self._neg_meta:
+            if not _has_bits(view.cb, need):
+                continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
-                got = p.match_at(view, j)
+                got = p.match_at(view, j, True)
                 if not got:
                     continue
                 k = max(decode(got)[0]) + 1
@@ -477,9 +588,11 @@ class Engine:
                         break
                     neg[k] = meta[k] = True
                     k += 1
-        for p in s.neg_post:
+        for p, need in self._neg_post:
+            if not _has_bits(view.cb, need):
+                continue  # no trigger, or a required element missing
             for j in _trigger_positions(p, view):
-                got = p.match_at(view, j)
+                got = p.match_at(view, j, True)
                 if not got:
                     continue
                 first = min(decode(got)[0])
@@ -534,11 +647,11 @@ class Engine:
         # its keys triggers), so a pattern only tries the positions of its triggers.
         where: dict[int, list[int]] = {}
         toks = se.toks
-        conds = view.conds
+        cb = view.cb
         for j, t in enumerate(toks):
-            for gate, group in t.info.cands[rn]:
-                if gate & conds != gate:
-                    continue  # none of these can be live (see below)
+            for byte, mask, rest, group in t.info.cands[rn]:
+                if cb[byte] & mask != mask or (rest and not _has_bits(cb, rest)):
+                    continue  # the sentence lacks a required element of all of these
                 for c in group:
                     got_j = where.get(c)
                     if got_j is None:
@@ -548,11 +661,9 @@ class Engine:
         if not where:
             return
         plan = self._plan[rn]
-        needs = self._needs[rn]
-        # A pattern is impossible when the sentence misses one of its required elements.
-        live = sorted([c for c in where if (nd := needs[c]) & conds == nd])
-        if not live:
-            return
+        # A pattern is impossible when the sentence misses one of its required elements: the
+        # groups above let through only those that have them all.
+        live = sorted(where)
         # Condition bits met by the tokens before position j (pre[j]) and from j on (post[j]):
         # a required element before the anchor must occur before it, one after it after it.
         n = view.n
@@ -568,38 +679,44 @@ class Engine:
             acc |= toks[j].info.conds
             post[j] = acc
         clause = view.clause
-        accept = self._accept
-        append = out.append
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
-        negated = True in se.neg or True in se.negb
         subjects = frozenset(se.clause_subject)
+        negated = -1  # whether any word is negated; worked out when a rule asks (-1: not yet)
         for c in live:
             rule, pattern, _, block, _, _, before, after = plan[c]
-            if (
-                (rule.question is not None and rule.question != question)
-                or (rule.subject is not None and rule.subject.isdisjoint(subjects))
-                or (rule.negation == "require" and not negated)
+            if (rule.question is not None and rule.question != question) or (
+                rule.subject is not None and rule.subject.isdisjoint(subjects)
             ):
                 continue  # `_accept` would turn every match down
+            if rule.negation == "require":
+                if negated < 0:
+                    # any(), not `True in`: a truth test per flag, not a generic comparison.
+                    negated = 1 if any(se.neg) or any(se.negb) else 0
+                if not negated:
+                    continue  # likewise
             view.block = block
             positions = where[c]
-            match_at = pattern.match_at
             encoded = pattern.has_content
+            # Methods called directly, not through local aliases: compiled, an alias is a
+            # generic Python call (boxed arguments) instead of a direct C call.
             for j in positions:
-                if (before & pre[j]) != before or (after & post[j + 1]) != after:
+                if (before and (before & pre[j]) != before) or (
+                    after and (after & post[j + 1]) != after
+                ):
                     continue  # `match_at` would find nothing
-                enc = match_at(view, j)
+                enc = pattern.match_at(view, j, True)  # j holds one of its triggers
                 if enc is None:
                     continue
                 if encoded:
                     got, content = decode(enc)
                 else:
                     got, content = enc, []
-                lo, hi = min(got), max(got)
-                if not accept(rule, se, got, content, j, doc, lo, hi):
+                # Positions come in increasing order (elements match left to right).
+                lo, hi = got[0], got[-1]
+                if not self._accept(rule, se, got, content, j, doc, lo, hi):
                     continue
-                append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
+                out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
         view.block = False
 
     def _accept(
@@ -628,12 +745,17 @@ class Engine:
                 and subj[clause[hi]] not in want
             ):
                 return False
-        quoted = se.quoted
-        if not rule.quoted and True in quoted and any(quoted[p] for p in got):
-            return False
+        # Loops over the matched positions, not `True in list` first: compiled, that is a
+        # generic comparison per element of the whole sentence.
+        if not rule.quoted:
+            quoted = se.quoted
+            for q in got:
+                if quoted[q]:
+                    return False
         meta = se.meta
-        if True in meta and any(meta[p] for p in got):
-            return False
+        for q in got:
+            if meta[q]:
+                return False
         # Negation is about the content words (lexicon matches) where the pattern has them,
         # otherwise about every matched word except the negation itself.
         if rule.negation == "block" or rule.negation == "require":
@@ -641,31 +763,35 @@ class Engine:
             negb = se.negb
             pre = self.s.neg_pre
             toks = se.toks
+            negated = False
             if content:
-                negated = True in neg and any(neg[p] for p in content if toks[p].form not in pre)
-            elif True in neg or True in negb:
-                # Punctuation is never negated itself ("dat was niet oké, sorry").
-                negated = any(
-                    neg[p] or negb[p] for p in got if toks[p].word and toks[p].form not in pre
-                )
+                for q in content:
+                    if neg[q] and toks[q].form not in pre:
+                        negated = True
+                        break
             else:
-                negated = False
+                # Punctuation is never negated itself ("dat was niet oké, sorry").
+                for q in got:
+                    if (neg[q] or negb[q]) and toks[q].word and toks[q].form not in pre:
+                        negated = True
+                        break
             if rule.negation == "block" and negated:
                 return False
             if rule.negation == "require" and not negated:
                 return False
         if rule.unless and rule.unless_scope == "text":
             # The whole message: "ik ben er klaar mee. Welterusten." closes the conversation.
-            unless = self._unless[rule.id]
+            unless = self._unless_bytes[rule.id]
             for other in doc or (se,):
                 block = other.view.block
-                have = other.view.conds
+                have = other.view.cb
                 try:
                     for p, need, single in unless:
-                        if need & have != need:
+                        if not _has_bits(have, need):
                             continue  # `search` would find nothing
                         other.view.block = single
-                        if p.search(other.view, 0, other.view.n) is not None:
+                        # `need` covers what `search` checks first (see `Pattern.scan`).
+                        if p.scan(other.view, 0, other.view.n) is not None:
                             return False
                 finally:
                     other.view.block = block
@@ -686,15 +812,15 @@ class Engine:
                 while hi < se.view.n and clause[hi] <= c1 + wide:
                     hi += 1
             block = se.view.block
-            have = se.view.conds
+            have = se.view.cb
             try:
-                for p, need, single in self._unless[rule.id]:
-                    if need & have != need:
+                for p, need, single in self._unless_bytes[rule.id]:
+                    if not _has_bits(have, need):
                         continue  # `search` would find nothing
                     # A bare word-list exclusion ("@positive") is not met by a negated word:
                     # "je bent nooit eerlijk" is no praise.
                     se.view.block = single
-                    if p.search(se.view, lo, hi) is not None:
+                    if p.scan(se.view, lo, hi) is not None:
                         return False
             finally:
                 se.view.block = block
@@ -850,7 +976,12 @@ class Engine:
         suggestion: str | None = None
         if unsafe:
             main = max(unsafe, key=lambda f: (weights.get(f.rule_id, 1.0), -f.start))
-            summary = summaries.get("unsafe", "").format(label=main.label.lower())
+            # str.format per call is costly; the labels are few (one per category).
+            summary = self._unsafe_summary.get(main.label)
+            if summary is None:
+                summary = summaries.get("unsafe", "").format(label=main.label.lower())
+                if len(self._unsafe_summary) < 1000:
+                    self._unsafe_summary[main.label] = summary
             ranked = sorted(unsafe, key=lambda f: (-weights.get(f.rule_id, 1.0), f.start))
             suggestion = next((f.suggestion for f in ranked if f.suggestion), None)
         elif findings:
@@ -1002,10 +1133,18 @@ def _sides(p: Pattern) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
     return before, after
 
 
+def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
+    """Whether the condition bytes `cb` have every bit of the flat (byte, mask) `pairs`."""
+    for k in range(0, len(pairs), 2):
+        mask = pairs[k + 1]
+        if cb[pairs[k]] & mask != mask:
+            return False
+    return True
+
+
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:
+    """Where p's triggers are (the caller has checked the sentence can match it at all)."""
     trig = p.triggers()
-    if trig.isdisjoint(view.bag) or not p.possible(view.bag):
-        return []
     return [j for j in range(view.n) if not trig.isdisjoint(view.keys[j])]
 
 

@@ -85,7 +85,19 @@ class Element:
 class SentView:
     """What the matcher needs to know about the tokens of one sentence."""
 
-    __slots__ = ("_bag", "block", "cend", "clause", "conds", "cstart", "forms", "keys", "n", "neg")
+    __slots__ = (
+        "_bag",
+        "block",
+        "cb",
+        "cend",
+        "clause",
+        "conds",
+        "cstart",
+        "forms",
+        "keys",
+        "n",
+        "neg",
+    )
 
     # Concrete lists, not Sequence: compiled (api/native.py), indexing a list is much cheaper.
     def __init__(
@@ -108,8 +120,10 @@ class SentView:
         self.block = False
         # Every key of every token (see `bag`), computed on first use.
         self._bag: frozenset[str] | None = None
-        # Condition bits met by the sentence (set by the engine, which numbers the conditions).
+        # Condition bits met by the sentence (set by the engine, which numbers the conditions),
+        # and the same as little-endian bytes.
         self.conds = 0
+        self.cb = b""
 
     @property
     def bag(self) -> frozenset[str]:
@@ -231,12 +245,19 @@ class Pattern:
     _pre_next: Element | None = None
     # Whether `match_at` can encode content positions (only content elements produce them).
     has_content: bool = False
+    # The anchor is plain words (no surface forms, no phrases): at a trigger position its
+    # words are there, so `match_at(..., at_trigger=True)` skips testing them again.
+    _plain_anchor: bool = False
 
     def __post_init__(self) -> None:
         els = self.elements
         a = self.anchor
         self.has_content = any(e.content for e in els)
         self._triggers = frozenset(els[a].index_keys())
+        anc = els[a]
+        self._plain_anchor = (
+            anc.kind == WORD and not anc.negated and not anc.form_only and not anc.fwd_phrases
+        )
         if a > 0:
             prev = els[a - 1]
             if prev.kind == CSTART:
@@ -268,11 +289,11 @@ class Pattern:
 
     # -- matching -------------------------------------------------------------------------
 
-    def match_at(self, s: SentView, i: int) -> list[int] | None:
+    def match_at(self, s: SentView, i: int, at_trigger: bool = False) -> list[int] | None:
         """Token positions matched when the anchor sits at token i, or None.
 
         Positions matched by content (lexicon) elements are encoded as -(p + 1); use
-        `decode` to split them."""
+        `decode` to split them. `at_trigger` promises that token i has a trigger key."""
         if i >= s.n:
             return None
         if self._pre_cstart and not s.cstart[i]:
@@ -291,7 +312,12 @@ class Pattern:
         anchor = els[a]
         clause = s.clause[i]
         # The ends of `_elem_fwd(anchor, s, i)`, tried lazily in the same order.
-        if anchor.kind == ANY or _word_match(anchor, s, i):
+        if at_trigger and self._plain_anchor:
+            # What `_word_match` would say: its words are among the token's keys.
+            hit = not (anchor.content and s.block and s.neg[i])
+        else:
+            hit = anchor.kind == ANY or _word_match(anchor, s, i)
+        if hit:
             right = _fwd(els, a + 1, s, i + 1, budget, clause)
             if right is not None:
                 left = _bwd(els, a - 1, s, i, budget, clause)
@@ -316,12 +342,26 @@ class Pattern:
         trig = self.triggers()
         if trig.isdisjoint(s.bag) or not self.possible(s.bag):
             return None
+        return self.scan(s, lo, hi)
+
+    def scan(self, s: SentView, lo: int, hi: int) -> list[int] | None:
+        """`search` without its first check, for callers that know already that the sentence
+        has a trigger and every required element (the engine, through condition bits)."""
+        trig = self._triggers
+        keys = s.keys
         for i in range(lo, hi):
-            if trig.isdisjoint(s.keys[i]):
+            if trig.isdisjoint(keys[i]):
                 continue
-            got = self.match_at(s, i)
-            if got is not None and all(lo <= p < hi for p in decode(got)[0]):
-                return got
+            got = self.match_at(s, i, True)
+            if got is not None:
+                # Positions come in increasing order: the first and last decide.
+                first, last = got[0], got[-1]
+                if first < 0:
+                    first = -first - 1
+                if last < 0:
+                    last = -last - 1
+                if lo <= first and last < hi:
+                    return got
         return None
 
 

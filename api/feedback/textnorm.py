@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 from api import native
 
@@ -43,17 +44,22 @@ class Folded:
     starts: tuple[int, ...] | None
     ends: tuple[int, ...] | None
 
+    # Written out, as for `types.Finding`: compiled, the generated one runs interpreted.
+    def __init__(
+        self, text: str, starts: tuple[int, ...] | None, ends: tuple[int, ...] | None
+    ) -> None:
+        object.__setattr__(self, "text", text)
+        object.__setattr__(self, "starts", starts)
+        object.__setattr__(self, "ends", ends)
+
     def span(self, start: int, end: int) -> tuple[int, int]:
         if self.starts is None or self.ends is None:
             return start, end
         return self.starts[start], self.ends[end - 1]
 
-    # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
-    def __getstate__(self) -> list[object]:
-        return native.frozen_getstate(self)
-
-    def __setstate__(self, state: list[object]) -> None:
-        native.frozen_setstate(self, state)
+    # Copy and pickle rebuild it through __init__ (see api/native.py, `frozen_reduce`).
+    def __reduce__(self) -> tuple[Any, ...]:
+        return native.frozen_reduce(self)
 
 
 def fold_char(ch: str) -> str:
@@ -116,7 +122,8 @@ _CHUNK_CACHE_MAX = 100_000
 _CHUNK_CACHE_LEN = 64
 
 
-def _chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+def chunk_tokens(chunk: str) -> tuple[tuple[str, int, int], ...]:
+    """(token, start, end) within one white-space-free chunk, cached (see `tokenize`)."""
     got = _CHUNK_CACHE.get(chunk)
     if got is None:
         got = tuple((m.group(), m.start(), m.end()) for m in _TOKEN_RE.finditer(chunk))
@@ -134,18 +141,17 @@ def tokenize(folded: str) -> list[tuple[str, int, int]]:
     white-space-separated chunk at a time (`str.split` and the regex agree on what white space
     is), with the tokens of each chunk cached."""
     out: list[tuple[str, int, int]] = []
-    append = out.append
+    # No local aliases of bound methods: compiled, those are generic calls.
     pos = 0
-    find = folded.find
     for chunk in folded.split():
-        start = find(chunk, pos)
+        start = folded.find(chunk, pos)
         pos = start + len(chunk)
-        toks = _chunk_tokens(chunk)
+        toks = chunk_tokens(chunk)
         if len(toks) == 1 and toks[0][0] == chunk:
-            append((chunk, start, pos))
+            out.append((chunk, start, pos))
         else:
             for tok, a, b in toks:
-                append((tok, start + a, start + b))
+                out.append((tok, start + a, start + b))
     return out
 
 

@@ -146,3 +146,23 @@ def test_the_veto_weighs_the_sentence_of_the_finding_only() -> None:
     engine = engine_with(0.999, veto=0.2)
     a = engine.analyze("Ik voel me alleen. Je bent lui. Kunnen we samen kijken?")
     assert "character_attack" in a.categories
+
+
+def test_name_set_is_the_set_of_feature_names_in_the_same_order() -> None:
+    # extend() scores name_set(); it must be {f[0] for f in features()}, built alike, so that
+    # the set iterates (and the score sums) in the same order.
+    engine = default_engine()
+    model = engine.cues
+    assert model is not None
+    feat = model.featurizer
+    texts = [json.loads(line)["text"] for line in CORPUS.read_text(encoding="utf-8").splitlines()]
+    for text in texts[:300]:
+        _, sentences = feat.text_sentences(text)
+        for role in ("speaker", "listener"):
+            expected = {f[0] for f in feat.features(sentences, role)}
+            got = feat.name_set(sentences, role)
+            assert got == expected
+            assert list(got) == list(expected)
+            for se in sentences:
+                one = {f[0] for f in feat.features((se,), role)}
+                assert list(feat.name_set((se,), role)) == list(one)
