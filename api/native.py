@@ -28,7 +28,7 @@ from typing import Any
 # Package -> the modules of it that are compiled (its __init__ stays Python: it makes the choice).
 PACKAGES: dict[str, tuple[str, ...]] = {
     "api.feedback": ("cues", "engine", "loader", "patterns", "taxonomy", "textnorm", "types"),
-    "api.safety": ("engine", "text", "types"),
+    "api.safety": ("cues", "engine", "text", "types"),
 }
 # mypyc puts the compiled code of a package in one shared library, <package>.<GROUP>__mypyc;
 # each compiled module is a small extension module that loads its part from there.
