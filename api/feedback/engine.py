@@ -83,6 +83,8 @@ class _KeyInfo:
 
     cands: tuple[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...], ...]
     conds: int
+    # `conds` as little-endian bytes (`SentView.tcb`), for the matcher's word tests.
+    cb: bytes
 
     # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
     def __getstate__(self) -> list[object]:
@@ -229,6 +231,21 @@ class Engine:
             [(p, bits((p.triggers(), *p.required))) for p in ps]
             for ps in (st.neg_pseudo, st.neg_meta, st.neg_post)
         ]
+        # Every word element's words and every pattern's triggers get a bit as well, so the
+        # matcher tests a token's byte (`SentView.tcb`) instead of a set per word test.
+        pats = [p for r in rules for p in (*r.patterns, *r.unless)]
+        pats += [p for ps in (st.neg_pseudo, st.neg_meta, st.neg_post) for p in ps]
+        for p in pats:
+            b = cond_ids.setdefault(p.triggers(), len(cond_ids))
+            p.tbyte, p.tmask = b >> 3, 1 << (b & 7)
+            for e in p.elements:
+                if e.kind != WORD:
+                    continue
+                if e.words:
+                    b = cond_ids.setdefault(e.words, len(cond_ids))
+                    e.cbyte, e.cmask = b >> 3, 1 << (b & 7)
+                else:
+                    e.cbyte, e.cmask = 0, 0  # meets no token
         key_conds: dict[str, int] = {}
         for ks, b in cond_ids.items():
             for k in ks:
@@ -293,7 +310,7 @@ class Engine:
                 else:
                     out.append((0, 0, (), tuple(cs)))  # needs nothing: always passes
             cands.append(tuple(out))
-        got = _KeyInfo(tuple(cands), conds)
+        got = _KeyInfo(tuple(cands), conds, conds.to_bytes(self._nbytes, "little"))
         if len(self._keyinfo) > _KEYINFO_CACHE_MAX:
             self._keyinfo.clear()
         self._keyinfo[keys] = got
@@ -478,6 +495,7 @@ class Engine:
             conds |= t.info.conds
         view.conds = conds
         view.cb = conds.to_bytes(self._nbytes, "little")
+        view.tcb = [t.info.cb for t in toks]
         last = next(
             (t for t in reversed(toks) if t.form not in QUOTE_CHARS and "#rhet" not in t.keys),
             None,
@@ -1144,6 +1162,10 @@ def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
 
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:
     """Where p's triggers are (the caller has checked the sentence can match it at all)."""
+    tcb = view.tcb
+    if p.tmask >= 0 and tcb:
+        tb, tm = p.tbyte, p.tmask
+        return [j for j in range(view.n) if tcb[j][tb] & tm]
     trig = p.triggers()
     return [j for j in range(view.n) if not trig.isdisjoint(view.keys[j])]
 
