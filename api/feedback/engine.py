@@ -95,9 +95,11 @@ class _KeyInfo:
 
 
 # One candidate pattern of a role: (rule, pattern, condition bits it needs, block negation,
-# its only trigger key or None, all trigger keys, condition bits of the required elements before
-# the anchor, and of those after it).
-_Cand = tuple[Rule, Pattern, int, bool, str | None, frozenset[str], int, int]
+# its only trigger key or None, all trigger keys, the condition bits of the required elements
+# before the anchor, and of those after it, one (byte, mask) pair per bit, flat).
+_Cand = tuple[
+    Rule, Pattern, int, bool, str | None, frozenset[str], tuple[int, ...], tuple[int, ...]
+]
 # An `unless` pattern with the condition bits it needs and whether it is a bare word list.
 _Unless = tuple[Pattern, int, bool]
 _ROLE_NUM: dict[str, int] = {r: i for i, r in enumerate(ROLES)}
@@ -211,8 +213,8 @@ class Engine:
                         rule.negation == "block",
                         only,
                         trig,
-                        bits(before),
-                        bits(after),
+                        _one_bit_pairs(bits(before)),
+                        _one_bit_pairs(bits(after)),
                     )
                 )
             self._plan.append(plan)
@@ -682,20 +684,8 @@ class Engine:
         # A pattern is impossible when the sentence misses one of its required elements: the
         # groups above let through only those that have them all.
         live = sorted(where)
-        # Condition bits met by the tokens before position j (pre[j]) and from j on (post[j]):
-        # a required element before the anchor must occur before it, one after it after it.
         n = view.n
-        pre = [0] * (n + 1)
-        post = [0] * (n + 2)
-        acc = 0
-        for j in range(n):
-            pre[j] = acc
-            acc |= toks[j].info.conds
-        pre[n] = acc
-        acc = 0
-        for j in range(n - 1, -1, -1):
-            acc |= toks[j].info.conds
-            post[j] = acc
+        tcb = view.tcb
         clause = view.clause
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
@@ -713,15 +703,34 @@ class Engine:
                     negated = 1 if any(se.neg) or any(se.negb) else 0
                 if not negated:
                     continue  # likewise
+            # A required element before the anchor must occur before it, one after it after it:
+            # the anchor sits at jlo <= j < jhi, jlo past the first token of every bit of `before`,
+            # jhi at the last token of every bit of `after` (byte tests on the token bytes).
+            jlo = 0
+            for x in range(0, len(before), 2):
+                byte, mask = before[x], before[x + 1]
+                k = 0
+                while k < n and not tcb[k][byte] & mask:
+                    k += 1
+                if k + 1 > jlo:
+                    jlo = k + 1
+            jhi = n
+            for x in range(0, len(after), 2):
+                byte, mask = after[x], after[x + 1]
+                k = n - 1
+                while k >= 0 and not tcb[k][byte] & mask:
+                    k -= 1
+                if k < jhi:
+                    jhi = k
+            if jlo >= jhi:
+                continue  # `match_at` would find nothing anywhere
             view.block = block
             positions = where[c]
             encoded = pattern.has_content
             # Methods called directly, not through local aliases: compiled, an alias is a
             # generic Python call (boxed arguments) instead of a direct C call.
             for j in positions:
-                if (before and (before & pre[j]) != before) or (
-                    after and (after & post[j + 1]) != after
-                ):
+                if j < jlo or j >= jhi:
                     continue  # `match_at` would find nothing
                 enc = pattern.match_at(view, j, True)  # j holds one of its triggers
                 if enc is None:
@@ -1149,6 +1158,19 @@ def _sides(p: Pattern) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
         if k != p.anchor and e.kind == WORD and not e.optional and not e.negated:
             (before if k < p.anchor else after).append(frozenset(e.index_keys()))
     return before, after
+
+
+def _one_bit_pairs(bits: int) -> tuple[int, ...]:
+    """Condition bits as flat (byte, mask) pairs with one bit in each mask."""
+    out: list[int] = []
+    b = 0
+    while bits:
+        if bits & 1:
+            out.append(b >> 3)
+            out.append(1 << (b & 7))
+        bits >>= 1
+        b += 1
+    return tuple(out)
 
 
 def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
