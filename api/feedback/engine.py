@@ -689,12 +689,12 @@ class Engine:
         clause = view.clause
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
-        subjects = frozenset(se.clause_subject)
+        subjects = se.clause_subject
         negated = -1  # whether any word is negated; worked out when a rule asks (-1: not yet)
         for c in live:
             rule, pattern, _, block, _, _, before, after = plan[c]
             if (rule.question is not None and rule.question != question) or (
-                rule.subject is not None and rule.subject.isdisjoint(subjects)
+                rule.subject is not None and not _meets(rule.subject, subjects)
             ):
                 continue  # `_accept` would turn every match down
             if rule.negation == "require":
@@ -1192,13 +1192,55 @@ def _trigger_positions(p: Pattern, view: SentView) -> list[int]:
     return [j for j in range(view.n) if not trig.isdisjoint(view.keys[j])]
 
 
+def _meets(want: frozenset[str], subjects: list[str]) -> bool:
+    """Whether a clause subject is wanted: a loop over the few clauses, not a set built per
+    sentence and a generic `isdisjoint` call per rule (compiled)."""
+    for x in subjects:  # noqa: SIM110
+        if x in want:
+            return True
+    return False
+
+
 class _SafeDict(dict[str, str]):
     def __missing__(self, key: str) -> str:
         return "…"
 
 
+# Suggestion templates split once into (literal, field name) pairs; None where the template
+# needs `str.format_map` itself (format specs, conversions, field attributes, bad syntax).
+# Keyed on the rules' templates only, so it stays as small as the rule set.
+_TEMPLATES: dict[str, tuple[tuple[str, str | None], ...] | None] = {}
+
+
+def _parse_template(template: str) -> tuple[tuple[str, str | None], ...] | None:
+    try:
+        parts = tuple(_FORMATTER.parse(template))
+    except ValueError:
+        return None
+    out: list[tuple[str, str | None]] = []
+    for literal, name, spec, conv in parts:
+        if name is not None and (spec or conv or not name.isidentifier()):
+            return None
+        out.append((literal, name))
+    return tuple(out)
+
+
 def _render(template: str, values: dict[str, str]) -> str:
-    return template.format_map(_SafeDict(values)).replace("….", "…")
+    if template in _TEMPLATES:
+        parsed = _TEMPLATES[template]
+    else:
+        parsed = _parse_template(template)
+        if len(_TEMPLATES) < 10_000:
+            _TEMPLATES[template] = parsed
+    if parsed is None:
+        return template.format_map(_SafeDict(values)).replace("….", "…")
+    # What format_map with `_SafeDict` gives: every value is a str, a missing field is "…".
+    out: list[str] = []
+    for literal, name in parsed:
+        out.append(literal)
+        if name is not None:
+            out.append(values.get(name, "…"))
+    return "".join(out).replace("….", "…")
 
 
 def template_fields(template: str) -> set[str]:
