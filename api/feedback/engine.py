@@ -664,86 +664,95 @@ class Engine:
         rn = _ROLE_NUM[role]
         # Candidate (rule, pattern) pairs: those whose trigger words occur in the sentence, with
         # the positions of those tokens (a token's candidates are exactly the patterns that one of
-        # its keys triggers), so a pattern only tries the positions of its triggers.
-        where: dict[int, list[int]] = {}
+        # its keys triggers), so a pattern only tries the positions of its triggers. Each as one
+        # integer c * m + j (candidate c, position j), sorted: by candidate, then position, as a
+        # dict of position lists sorted by candidate would give them, without the dict.
         toks = se.toks
+        n = view.n
+        m = n + 1
         cb = view.cb
+        pairs: list[int] = []
         for j, t in enumerate(toks):
             for byte, mask, rest, group in t.info.cands[rn]:
                 if cb[byte] & mask != mask or (rest and not _has_bits(cb, rest)):
                     continue  # the sentence lacks a required element of all of these
                 for c in group:
-                    got_j = where.get(c)
-                    if got_j is None:
-                        where[c] = [j]
-                    else:
-                        got_j.append(j)
-        if not where:
+                    pairs.append(c * m + j)
+        if not pairs:
             return
+        pairs.sort()
         plan = self._plan[rn]
         # A pattern is impossible when the sentence misses one of its required elements: the
         # groups above let through only those that have them all.
-        live = sorted(where)
-        n = view.n
         tcb = view.tcb
         clause = view.clause
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
         subjects = se.clause_subject
         negated = -1  # whether any word is negated; worked out when a rule asks (-1: not yet)
-        for c in live:
-            rule, pattern, _, block, _, _, before, after = plan[c]
-            if (rule.question is not None and rule.question != question) or (
-                rule.subject is not None and not _meets(rule.subject, subjects)
-            ):
-                continue  # `_accept` would turn every match down
-            if rule.negation == "require":
-                if negated < 0:
-                    # any(), not `True in`: a truth test per flag, not a generic comparison.
-                    negated = 1 if any(se.neg) or any(se.negb) else 0
-                if not negated:
-                    continue  # likewise
-            # A required element before the anchor must occur before it, one after it after it:
-            # the anchor sits at jlo <= j < jhi, jlo past the first token of every bit of `before`,
-            # jhi at the last token of every bit of `after` (byte tests on the token bytes).
-            jlo = 0
-            for x in range(0, len(before), 2):
-                byte, mask = before[x], before[x + 1]
-                k = 0
-                while k < n and not tcb[k][byte] & mask:
-                    k += 1
-                if k + 1 > jlo:
-                    jlo = k + 1
-            jhi = n
-            for x in range(0, len(after), 2):
-                byte, mask = after[x], after[x + 1]
-                k = n - 1
-                while k >= 0 and not tcb[k][byte] & mask:
-                    k -= 1
-                if k < jhi:
-                    jhi = k
-            if jlo >= jhi:
-                continue  # `match_at` would find nothing anywhere
-            view.block = block
-            positions = where[c]
-            encoded = pattern.has_content
+        first = plan[pairs[0] // m]
+        rule, pattern = first[0], first[1]
+        cur = -1  # the candidate of the pairs seen last
+        skip = True  # whether every position of it is turned down
+        encoded = False
+        jlo = jhi = 0
+        for key in pairs:
+            c = key // m
+            j = key - c * m
+            if c != cur:
+                cur = c
+                skip = True
+                rule, pattern, _, block, _, _, before, after = plan[c]
+                if (rule.question is not None and rule.question != question) or (
+                    rule.subject is not None and not _meets(rule.subject, subjects)
+                ):
+                    continue  # `_accept` would turn every match down
+                if rule.negation == "require":
+                    if negated < 0:
+                        # any(), not `True in`: a truth test per flag, not a generic comparison.
+                        negated = 1 if any(se.neg) or any(se.negb) else 0
+                    if not negated:
+                        continue  # likewise
+                # A required element before the anchor must occur before it, one after it after
+                # it: the anchor sits at jlo <= j < jhi, jlo past the first token of every bit of
+                # `before`, jhi at the last token of every bit of `after` (byte tests).
+                jlo = 0
+                for x in range(0, len(before), 2):
+                    byte, mask = before[x], before[x + 1]
+                    k = 0
+                    while k < n and not tcb[k][byte] & mask:
+                        k += 1
+                    if k + 1 > jlo:
+                        jlo = k + 1
+                jhi = n
+                for x in range(0, len(after), 2):
+                    byte, mask = after[x], after[x + 1]
+                    k = n - 1
+                    while k >= 0 and not tcb[k][byte] & mask:
+                        k -= 1
+                    if k < jhi:
+                        jhi = k
+                if jlo >= jhi:
+                    continue  # `match_at` would find nothing anywhere
+                view.block = block
+                encoded = pattern.has_content
+                skip = False
+            if skip or j < jlo or j >= jhi:
+                continue  # `match_at` would find nothing
             # Methods called directly, not through local aliases: compiled, an alias is a
             # generic Python call (boxed arguments) instead of a direct C call.
-            for j in positions:
-                if j < jlo or j >= jhi:
-                    continue  # `match_at` would find nothing
-                enc = pattern.match_at(view, j, True)  # j holds one of its triggers
-                if enc is None:
-                    continue
-                if encoded:
-                    got, content = decode(enc)
-                else:
-                    got, content = enc, []
-                # Positions come in increasing order (elements match left to right).
-                lo, hi = got[0], got[-1]
-                if not self._accept(rule, se, got, content, j, doc, lo, hi):
-                    continue
-                out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
+            enc = pattern.match_at(view, j, True)  # j holds one of its triggers
+            if enc is None:
+                continue
+            if encoded:
+                got, content = decode(enc)
+            else:
+                got, content = enc, []
+            # Positions come in increasing order (elements match left to right).
+            lo, hi = got[0], got[-1]
+            if not self._accept(rule, se, got, content, j, doc, lo, hi):
+                continue
+            out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
         view.block = False
 
     def _accept(
