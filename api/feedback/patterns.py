@@ -317,7 +317,7 @@ class Pattern:
         nxt = self._pre_next
         if nxt is not None and (i + 1 >= s.n or not _word_match(nxt, s, i + 1)):
             return None
-        budget = [MAX_STEPS]
+        budget = _Budget(MAX_STEPS)
         els = self.elements
         a = self.anchor
         anchor = els[a]
@@ -380,6 +380,16 @@ class Pattern:
                 if lo <= first and last < hi:
                     return got
         return None
+
+
+class _Budget:
+    """Steps left for one `match_at` attempt (see MAX_STEPS). A class, not a one-item list:
+    compiled, its counter is a plain integer field instead of a boxed list item."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
 
 
 def _plain(e: Element, phrases: dict[str, list[tuple[str, ...]]]) -> bool:
@@ -451,12 +461,12 @@ def _phrase_starts(e: Element, s: SentView, j: int) -> list[int]:
 
 
 def _fwd(
-    els: list[Element], k: int, s: SentView, j: int, budget: list[int], clause: int
+    els: list[Element], k: int, s: SentView, j: int, budget: _Budget, clause: int
 ) -> list[int] | None:
     if k == len(els):
         return []
-    budget[0] -= 1
-    if budget[0] < 0:
+    budget.left -= 1
+    if budget.left < 0:
         return None
     e = els[k]
     if e.kind <= ANY:  # WORD or ANY, the commonest kinds: tested first
@@ -488,7 +498,7 @@ def _fwd(
             if g and not e.sentence_gap and s.clause[p - 1] != clause:
                 break
             if quick and (p >= s.n or not _word_match(nxt, s, p)):
-                budget[0] -= 1
+                budget.left -= 1
                 continue
             got = _fwd(els, k + 1, s, p, budget, s.clause[p - 1] if g else clause)
             if got is not None:
@@ -506,12 +516,12 @@ def _fwd(
 
 
 def _bwd(
-    els: list[Element], k: int, s: SentView, j: int, budget: list[int], clause: int
+    els: list[Element], k: int, s: SentView, j: int, budget: _Budget, clause: int
 ) -> list[int] | None:
     if k < 0:
         return []
-    budget[0] -= 1
-    if budget[0] < 0:
+    budget.left -= 1
+    if budget.left < 0:
         return None
     e = els[k]
     if e.kind <= ANY:  # WORD or ANY, the commonest kinds: tested first
@@ -542,7 +552,7 @@ def _bwd(
             if g and not e.sentence_gap and s.clause[p] != clause:
                 break
             if quick and (p <= 0 or not _word_match(prv, s, p - 1)):
-                budget[0] -= 1
+                budget.left -= 1
                 continue
             got = _bwd(els, k - 1, s, p, budget, s.clause[p] if g else clause)
             if got is not None:
