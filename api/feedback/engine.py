@@ -83,6 +83,8 @@ class _KeyInfo:
 
     cands: tuple[tuple[tuple[int, int, tuple[int, ...], tuple[int, ...]], ...], ...]
     conds: int
+    # `conds` as little-endian bytes (`SentView.tcb`), for the matcher's word tests.
+    cb: bytes
 
     # Explicit for copy and pickle when compiled (see api/native.py), same as dataclasses' own.
     def __getstate__(self) -> list[object]:
@@ -93,9 +95,11 @@ class _KeyInfo:
 
 
 # One candidate pattern of a role: (rule, pattern, condition bits it needs, block negation,
-# its only trigger key or None, all trigger keys, condition bits of the required elements before
-# the anchor, and of those after it).
-_Cand = tuple[Rule, Pattern, int, bool, str | None, frozenset[str], int, int]
+# its only trigger key or None, all trigger keys, the condition bits of the required elements
+# before the anchor, and of those after it, one (byte, mask) pair per bit, flat).
+_Cand = tuple[
+    Rule, Pattern, int, bool, str | None, frozenset[str], tuple[int, ...], tuple[int, ...]
+]
 # An `unless` pattern with the condition bits it needs and whether it is a bare word list.
 _Unless = tuple[Pattern, int, bool]
 _ROLE_NUM: dict[str, int] = {r: i for i, r in enumerate(ROLES)}
@@ -209,8 +213,8 @@ class Engine:
                         rule.negation == "block",
                         only,
                         trig,
-                        bits(before),
-                        bits(after),
+                        _one_bit_pairs(bits(before)),
+                        _one_bit_pairs(bits(after)),
                     )
                 )
             self._plan.append(plan)
@@ -229,6 +233,21 @@ class Engine:
             [(p, bits((p.triggers(), *p.required))) for p in ps]
             for ps in (st.neg_pseudo, st.neg_meta, st.neg_post)
         ]
+        # Every word element's words and every pattern's triggers get a bit as well, so the
+        # matcher tests a token's byte (`SentView.tcb`) instead of a set per word test.
+        pats = [p for r in rules for p in (*r.patterns, *r.unless)]
+        pats += [p for ps in (st.neg_pseudo, st.neg_meta, st.neg_post) for p in ps]
+        for p in pats:
+            b = cond_ids.setdefault(p.triggers(), len(cond_ids))
+            p.tbyte, p.tmask = b >> 3, 1 << (b & 7)
+            for e in p.elements:
+                if e.kind != WORD:
+                    continue
+                if e.words:
+                    b = cond_ids.setdefault(e.words, len(cond_ids))
+                    e.cbyte, e.cmask = b >> 3, 1 << (b & 7)
+                else:
+                    e.cbyte, e.cmask = 0, 0  # meets no token
         key_conds: dict[str, int] = {}
         for ks, b in cond_ids.items():
             for k in ks:
@@ -293,7 +312,7 @@ class Engine:
                 else:
                     out.append((0, 0, (), tuple(cs)))  # needs nothing: always passes
             cands.append(tuple(out))
-        got = _KeyInfo(tuple(cands), conds)
+        got = _KeyInfo(tuple(cands), conds, conds.to_bytes(self._nbytes, "little"))
         if len(self._keyinfo) > _KEYINFO_CACHE_MAX:
             self._keyinfo.clear()
         self._keyinfo[keys] = got
@@ -478,6 +497,7 @@ class Engine:
             conds |= t.info.conds
         view.conds = conds
         view.cb = conds.to_bytes(self._nbytes, "little")
+        view.tcb = [t.info.cb for t in toks]
         last = next(
             (t for t in reversed(toks) if t.form not in QUOTE_CHARS and "#rhet" not in t.keys),
             None,
@@ -644,79 +664,95 @@ class Engine:
         rn = _ROLE_NUM[role]
         # Candidate (rule, pattern) pairs: those whose trigger words occur in the sentence, with
         # the positions of those tokens (a token's candidates are exactly the patterns that one of
-        # its keys triggers), so a pattern only tries the positions of its triggers.
-        where: dict[int, list[int]] = {}
+        # its keys triggers), so a pattern only tries the positions of its triggers. Each as one
+        # integer c * m + j (candidate c, position j), sorted: by candidate, then position, as a
+        # dict of position lists sorted by candidate would give them, without the dict.
         toks = se.toks
+        n = view.n
+        m = n + 1
         cb = view.cb
+        pairs: list[int] = []
         for j, t in enumerate(toks):
             for byte, mask, rest, group in t.info.cands[rn]:
                 if cb[byte] & mask != mask or (rest and not _has_bits(cb, rest)):
                     continue  # the sentence lacks a required element of all of these
                 for c in group:
-                    got_j = where.get(c)
-                    if got_j is None:
-                        where[c] = [j]
-                    else:
-                        got_j.append(j)
-        if not where:
+                    pairs.append(c * m + j)
+        if not pairs:
             return
+        pairs.sort()
         plan = self._plan[rn]
         # A pattern is impossible when the sentence misses one of its required elements: the
         # groups above let through only those that have them all.
-        live = sorted(where)
-        # Condition bits met by the tokens before position j (pre[j]) and from j on (post[j]):
-        # a required element before the anchor must occur before it, one after it after it.
-        n = view.n
-        pre = [0] * (n + 1)
-        post = [0] * (n + 2)
-        acc = 0
-        for j in range(n):
-            pre[j] = acc
-            acc |= toks[j].info.conds
-        pre[n] = acc
-        acc = 0
-        for j in range(n - 1, -1, -1):
-            acc |= toks[j].info.conds
-            post[j] = acc
+        tcb = view.tcb
         clause = view.clause
         # Sentence-level facts that make `_accept` turn down every match of some rules.
         question = se.question
-        subjects = frozenset(se.clause_subject)
+        subjects = se.clause_subject
         negated = -1  # whether any word is negated; worked out when a rule asks (-1: not yet)
-        for c in live:
-            rule, pattern, _, block, _, _, before, after = plan[c]
-            if (rule.question is not None and rule.question != question) or (
-                rule.subject is not None and rule.subject.isdisjoint(subjects)
-            ):
-                continue  # `_accept` would turn every match down
-            if rule.negation == "require":
-                if negated < 0:
-                    # any(), not `True in`: a truth test per flag, not a generic comparison.
-                    negated = 1 if any(se.neg) or any(se.negb) else 0
-                if not negated:
-                    continue  # likewise
-            view.block = block
-            positions = where[c]
-            encoded = pattern.has_content
+        first = plan[pairs[0] // m]
+        rule, pattern = first[0], first[1]
+        cur = -1  # the candidate of the pairs seen last
+        skip = True  # whether every position of it is turned down
+        encoded = False
+        jlo = jhi = 0
+        for key in pairs:
+            c = key // m
+            j = key - c * m
+            if c != cur:
+                cur = c
+                skip = True
+                rule, pattern, _, block, _, _, before, after = plan[c]
+                if (rule.question is not None and rule.question != question) or (
+                    rule.subject is not None and not _meets(rule.subject, subjects)
+                ):
+                    continue  # `_accept` would turn every match down
+                if rule.negation == "require":
+                    if negated < 0:
+                        # any(), not `True in`: a truth test per flag, not a generic comparison.
+                        negated = 1 if any(se.neg) or any(se.negb) else 0
+                    if not negated:
+                        continue  # likewise
+                # A required element before the anchor must occur before it, one after it after
+                # it: the anchor sits at jlo <= j < jhi, jlo past the first token of every bit of
+                # `before`, jhi at the last token of every bit of `after` (byte tests).
+                jlo = 0
+                for x in range(0, len(before), 2):
+                    byte, mask = before[x], before[x + 1]
+                    k = 0
+                    while k < n and not tcb[k][byte] & mask:
+                        k += 1
+                    if k + 1 > jlo:
+                        jlo = k + 1
+                jhi = n
+                for x in range(0, len(after), 2):
+                    byte, mask = after[x], after[x + 1]
+                    k = n - 1
+                    while k >= 0 and not tcb[k][byte] & mask:
+                        k -= 1
+                    if k < jhi:
+                        jhi = k
+                if jlo >= jhi:
+                    continue  # `match_at` would find nothing anywhere
+                view.block = block
+                encoded = pattern.has_content
+                skip = False
+            if skip or j < jlo or j >= jhi:
+                continue  # `match_at` would find nothing
             # Methods called directly, not through local aliases: compiled, an alias is a
             # generic Python call (boxed arguments) instead of a direct C call.
-            for j in positions:
-                if (before and (before & pre[j]) != before) or (
-                    after and (after & post[j + 1]) != after
-                ):
-                    continue  # `match_at` would find nothing
-                enc = pattern.match_at(view, j, True)  # j holds one of its triggers
-                if enc is None:
-                    continue
-                if encoded:
-                    got, content = decode(enc)
-                else:
-                    got, content = enc, []
-                # Positions come in increasing order (elements match left to right).
-                lo, hi = got[0], got[-1]
-                if not self._accept(rule, se, got, content, j, doc, lo, hi):
-                    continue
-                out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
+            enc = pattern.match_at(view, j, True)  # j holds one of its triggers
+            if enc is None:
+                continue
+            if encoded:
+                got, content = decode(enc)
+            else:
+                got, content = enc, []
+            # Positions come in increasing order (elements match left to right).
+            lo, hi = got[0], got[-1]
+            if not self._accept(rule, se, got, content, j, doc, lo, hi):
+                continue
+            out.append(Raw(rule, si, lo, hi, (clause[lo], clause[hi]), tuple(got)))
         view.block = False
 
     def _accept(
@@ -1133,6 +1169,19 @@ def _sides(p: Pattern) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
     return before, after
 
 
+def _one_bit_pairs(bits: int) -> tuple[int, ...]:
+    """Condition bits as flat (byte, mask) pairs with one bit in each mask."""
+    out: list[int] = []
+    b = 0
+    while bits:
+        if bits & 1:
+            out.append(b >> 3)
+            out.append(1 << (b & 7))
+        bits >>= 1
+        b += 1
+    return tuple(out)
+
+
 def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
     """Whether the condition bytes `cb` have every bit of the flat (byte, mask) `pairs`."""
     for k in range(0, len(pairs), 2):
@@ -1144,8 +1193,21 @@ def _has_bits(cb: bytes, pairs: tuple[int, ...]) -> bool:
 
 def _trigger_positions(p: Pattern, view: SentView) -> list[int]:
     """Where p's triggers are (the caller has checked the sentence can match it at all)."""
+    tcb = view.tcb
+    if p.tmask >= 0 and tcb:
+        tb, tm = p.tbyte, p.tmask
+        return [j for j in range(view.n) if tcb[j][tb] & tm]
     trig = p.triggers()
     return [j for j in range(view.n) if not trig.isdisjoint(view.keys[j])]
+
+
+def _meets(want: frozenset[str], subjects: list[str]) -> bool:
+    """Whether a clause subject is wanted: a loop over the few clauses, not a set built per
+    sentence and a generic `isdisjoint` call per rule (compiled)."""
+    for x in subjects:  # noqa: SIM110
+        if x in want:
+            return True
+    return False
 
 
 class _SafeDict(dict[str, str]):
@@ -1153,8 +1215,41 @@ class _SafeDict(dict[str, str]):
         return "…"
 
 
+# Suggestion templates split once into (literal, field name) pairs; None where the template
+# needs `str.format_map` itself (format specs, conversions, field attributes, bad syntax).
+# Keyed on the rules' templates only, so it stays as small as the rule set.
+_TEMPLATES: dict[str, tuple[tuple[str, str | None], ...] | None] = {}
+
+
+def _parse_template(template: str) -> tuple[tuple[str, str | None], ...] | None:
+    try:
+        parts = tuple(_FORMATTER.parse(template))
+    except ValueError:
+        return None
+    out: list[tuple[str, str | None]] = []
+    for literal, name, spec, conv in parts:
+        if name is not None and (spec or conv or not name.isidentifier()):
+            return None
+        out.append((literal, name))
+    return tuple(out)
+
+
 def _render(template: str, values: dict[str, str]) -> str:
-    return template.format_map(_SafeDict(values)).replace("….", "…")
+    if template in _TEMPLATES:
+        parsed = _TEMPLATES[template]
+    else:
+        parsed = _parse_template(template)
+        if len(_TEMPLATES) < 10_000:
+            _TEMPLATES[template] = parsed
+    if parsed is None:
+        return template.format_map(_SafeDict(values)).replace("….", "…")
+    # What format_map with `_SafeDict` gives: every value is a str, a missing field is "…".
+    out: list[str] = []
+    for literal, name in parsed:
+        out.append(literal)
+        if name is not None:
+            out.append(values.get(name, "…"))
+    return "".join(out).replace("….", "…")
 
 
 def template_fields(template: str) -> set[str]:

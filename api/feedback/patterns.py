@@ -77,6 +77,10 @@ class Element:
     sentence_gap: bool = False
     # Refers to a lexicon list: the "content" word(s) that negation is about.
     content: bool = False
+    # The condition bit of `words` (set by the engine, which numbers the conditions): a token's
+    # keys meet `words` exactly when ``SentView.tcb[j][cbyte] & cmask``; -1 while unnumbered.
+    cbyte: int = 0
+    cmask: int = -1
 
     def index_keys(self) -> set[str]:
         return set(self.words) | set(self.form_only) | set(self.fwd_phrases)
@@ -97,6 +101,7 @@ class SentView:
         "keys",
         "n",
         "neg",
+        "tcb",
     )
 
     # Concrete lists, not Sequence: compiled (api/native.py), indexing a list is much cheaper.
@@ -124,6 +129,9 @@ class SentView:
         # and the same as little-endian bytes.
         self.conds = 0
         self.cb = b""
+        # Per token, the condition bits its keys meet as the same bytes (set by the engine): an
+        # element's word test is one byte instead of a set operation (see `Element.cmask`).
+        self.tcb: list[bytes] = []
 
     @property
     def bag(self) -> frozenset[str]:
@@ -248,6 +256,9 @@ class Pattern:
     # The anchor is plain words (no surface forms, no phrases): at a trigger position its
     # words are there, so `match_at(..., at_trigger=True)` skips testing them again.
     _plain_anchor: bool = False
+    # The condition bit of the triggers, like `Element.cbyte`/`cmask` (set by the engine).
+    tbyte: int = 0
+    tmask: int = -1
 
     def __post_init__(self) -> None:
         els = self.elements
@@ -306,7 +317,7 @@ class Pattern:
         nxt = self._pre_next
         if nxt is not None and (i + 1 >= s.n or not _word_match(nxt, s, i + 1)):
             return None
-        budget = [MAX_STEPS]
+        budget = _Budget(MAX_STEPS)
         els = self.elements
         a = self.anchor
         anchor = els[a]
@@ -349,8 +360,14 @@ class Pattern:
         has a trigger and every required element (the engine, through condition bits)."""
         trig = self._triggers
         keys = s.keys
+        tcb = s.tcb
+        tb, tm = self.tbyte, self.tmask
+        fast = tm >= 0 and len(tcb) > 0
         for i in range(lo, hi):
-            if trig.isdisjoint(keys[i]):
+            if fast:
+                if not tcb[i][tb] & tm:
+                    continue
+            elif trig.isdisjoint(keys[i]):
                 continue
             got = self.match_at(s, i, True)
             if got is not None:
@@ -363,6 +380,16 @@ class Pattern:
                 if lo <= first and last < hi:
                     return got
         return None
+
+
+class _Budget:
+    """Steps left for one `match_at` attempt (see MAX_STEPS). A class, not a one-item list:
+    compiled, its counter is a plain integer field instead of a boxed list item."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, left: int) -> None:
+        self.left = left
 
 
 def _plain(e: Element, phrases: dict[str, list[tuple[str, ...]]]) -> bool:
@@ -379,9 +406,14 @@ def decode(got: list[int]) -> tuple[list[int], list[int]]:
 def _word_match(e: Element, s: SentView, j: int) -> bool:
     if e.content and s.block and s.neg[j]:
         return False
-    if e.words.isdisjoint(s.keys[j]) and not (e.form_only and s.forms[j] in e.form_only):
-        return e.negated
-    return not e.negated
+    m = e.cmask
+    if m >= 0 and len(s.tcb) > 0:
+        hit = (s.tcb[j][e.cbyte] & m) != 0  # the same as the set test below, one byte
+    else:
+        hit = not e.words.isdisjoint(s.keys[j])
+    if hit or (e.form_only and s.forms[j] in e.form_only):
+        return not e.negated
+    return e.negated
 
 
 def _elem_fwd(e: Element, s: SentView, j: int) -> list[int]:
@@ -429,12 +461,12 @@ def _phrase_starts(e: Element, s: SentView, j: int) -> list[int]:
 
 
 def _fwd(
-    els: list[Element], k: int, s: SentView, j: int, budget: list[int], clause: int
+    els: list[Element], k: int, s: SentView, j: int, budget: _Budget, clause: int
 ) -> list[int] | None:
     if k == len(els):
         return []
-    budget[0] -= 1
-    if budget[0] < 0:
+    budget.left -= 1
+    if budget.left < 0:
         return None
     e = els[k]
     if e.kind <= ANY:  # WORD or ANY, the commonest kinds: tested first
@@ -466,7 +498,7 @@ def _fwd(
             if g and not e.sentence_gap and s.clause[p - 1] != clause:
                 break
             if quick and (p >= s.n or not _word_match(nxt, s, p)):
-                budget[0] -= 1
+                budget.left -= 1
                 continue
             got = _fwd(els, k + 1, s, p, budget, s.clause[p - 1] if g else clause)
             if got is not None:
@@ -484,12 +516,12 @@ def _fwd(
 
 
 def _bwd(
-    els: list[Element], k: int, s: SentView, j: int, budget: list[int], clause: int
+    els: list[Element], k: int, s: SentView, j: int, budget: _Budget, clause: int
 ) -> list[int] | None:
     if k < 0:
         return []
-    budget[0] -= 1
-    if budget[0] < 0:
+    budget.left -= 1
+    if budget.left < 0:
         return None
     e = els[k]
     if e.kind <= ANY:  # WORD or ANY, the commonest kinds: tested first
@@ -520,7 +552,7 @@ def _bwd(
             if g and not e.sentence_gap and s.clause[p] != clause:
                 break
             if quick and (p <= 0 or not _word_match(prv, s, p - 1)):
-                budget[0] -= 1
+                budget.left -= 1
                 continue
             got = _bwd(els, k - 1, s, p, budget, s.clause[p] if g else clause)
             if got is not None:
