@@ -26,7 +26,6 @@ scope and quotes are exactly the engine's.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +36,7 @@ from ruamel.yaml import YAML
 from api import native
 from api.feedback.taxonomy import CATEGORIES, UNSAFE_CATEGORIES
 from api.feedback.types import Finding
+from api.logistic import logit, sigmoid
 
 if TYPE_CHECKING:
     from api.feedback.engine import Engine, Raw, Sentence
@@ -234,19 +234,6 @@ class Linear:
         return self.intercept + sum([weights.get(n, 0.0) for n in names])
 
 
-def _logit(p: float) -> float:
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"a probability threshold must lie strictly between 0 and 1, not {p}")
-    return math.log(p / (1.0 - p))
-
-
-def sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
 class CueModel:
     """The exported weights plus the policy. Loaded once per engine; cheap to call."""
 
@@ -285,8 +272,8 @@ class CueModel:
         if missing:
             raise ValueError(f"no cue message for {sorted(missing)}")
         self.messages = messages
-        self._logit = _logit(self.threshold)
-        self._veto_logit = None if self.veto is None else _logit(self.veto)
+        self._logit = logit(self.threshold)
+        self._veto_logit = None if self.veto is None else logit(self.veto)
 
     def probability(self, sentences: Sequence[Sentence], role: str) -> float:
         names = {f[0] for f in self.featurizer.features(sentences, role)}

@@ -21,7 +21,6 @@ simplemma costs about 70 µs per unknown token, far above the budget of a check.
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from itertools import repeat
@@ -29,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from api import native
+from api.logistic import logit, sigmoid
 from api.safety.text import Prepared
 from api.safety.types import KINDS, SafetySignal
 
@@ -189,19 +189,6 @@ class Linear:
         return self.intercept + sum(map(self.weights.get, names, repeat(0.0)))
 
 
-def _logit(p: float) -> float:
-    if not 0.0 < p < 1.0:
-        raise ValueError(f"a probability threshold must lie strictly between 0 and 1, not {p}")
-    return math.log(p / (1.0 - p))
-
-
-def sigmoid(x: float) -> float:
-    if x >= 0:
-        return 1.0 / (1.0 + math.exp(-x))
-    e = math.exp(x)
-    return e / (1.0 + e)
-
-
 class CueModel:
     """The exported weights plus the policy. Loaded once per process; cheap to call."""
 
@@ -224,7 +211,7 @@ class CueModel:
         ]
         self.binary = models[0]
         self.kinds = dict(zip(columns[1:], models[1:], strict=True))
-        self._logit = _logit(self.threshold)
+        self._logit = logit(self.threshold)
 
     def probability(self, prep: Prepared) -> float:
         return sigmoid(self.binary.score(self.featurizer.names(prep)))

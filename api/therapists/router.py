@@ -173,6 +173,21 @@ def totp_enable(body: TotpCodeIn, who: CurrentTherapist, db: SessionDep, box: Se
     return {"recovery_codes": totp.enable(db, who.therapist, box, body.code)}
 
 
+def _confirm_password_and_code(
+    body: PasswordAndCodeIn,
+    who: CurrentTherapist,
+    db: SessionDep,
+    passwords: PasswordsDep,
+    box: SecretBoxDep,
+) -> None:
+    """Changes to the second factor itself need the password and a current code."""
+    ok, _ = passwords.verify(body.password, who.therapist.password_hash)
+    if not ok:
+        raise service.WrongCredentials("Je wachtwoord klopt niet.")
+    if not totp.verify(db, who.therapist, box, body.code, None):
+        raise totp.WrongSecondFactor()
+
+
 @router.post("/auth/totp/recovery-codes", response_model=RecoveryCodesOut)
 def totp_new_recovery_codes(
     body: PasswordAndCodeIn,
@@ -182,13 +197,9 @@ def totp_new_recovery_codes(
     box: SecretBoxDep,
 ) -> Any:
     """Ten new recovery codes (password and a current code needed); the old ones stop working."""
-    ok, _ = passwords.verify(body.password, who.therapist.password_hash)
-    if not ok:
-        raise service.WrongCredentials("Je wachtwoord klopt niet.")
     if who.therapist.totp_secret is None:
         raise totp.SecondFactorOff()
-    if not totp.verify(db, who.therapist, box, body.code, None):
-        raise totp.WrongSecondFactor()
+    _confirm_password_and_code(body, who, db, passwords, box)
     return {"recovery_codes": totp.renew_recovery_codes(db, who.therapist)}
 
 
@@ -201,10 +212,6 @@ def totp_disable(
     box: SecretBoxDep,
 ) -> Response:
     """Switch the second factor off (password and a current code needed)."""
-    ok, _ = passwords.verify(body.password, who.therapist.password_hash)
-    if not ok:
-        raise service.WrongCredentials("Je wachtwoord klopt niet.")
-    if not totp.verify(db, who.therapist, box, body.code, None):
-        raise totp.WrongSecondFactor()
+    _confirm_password_and_code(body, who, db, passwords, box)
     totp.disable(db, who.therapist)
     return Response(status_code=204)
