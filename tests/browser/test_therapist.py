@@ -350,8 +350,10 @@ def test_register_log_in_second_factor_log_out_and_delete_account(pages: Pages) 
     expect(page.locator("[data-testid=login-message]")).to_have_text("Je bent uitgelogd.")
     assert page.request.get("/api/v1/auth/me").status == 401
 
-    # Registering the same address again: the server's 409 in Dutch.
+    # Registering the same address again: the server's 409 in Dutch. Wait for the page to
+    # change first: the login form has an "E-mailadres" field too.
     page.get_by_role("link", name="Maak een account").click()
+    expect(page.locator("h1")).to_have_text("Een account voor therapeuten")
     page.get_by_label("E-mailadres").fill(email)
     page.get_by_label("Wachtwoord").fill(PASSWORD)
     page.get_by_role("button", name="Maak mijn account").click()
