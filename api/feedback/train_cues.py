@@ -23,10 +23,9 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
-from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from api.cue_training import DIGITS, MIN_DF, SEED, fit, matrix, rounded, vocabulary
 from api.feedback.cues import FEATURE_VERSION, MODEL_PATH, FeatureSpec, Featurizer
 from api.feedback.eval import Item, load_corpus
 from api.feedback.taxonomy import CATEGORIES, UNSAFE_CATEGORIES
@@ -35,18 +34,14 @@ ROOT = Path(__file__).resolve().parents[2]
 TRAIN_CORPUS = ROOT / "tests" / "corpus" / "nl.jsonl"
 HOLDOUT_CORPUS = ROOT / "tests" / "corpus" / "holdout.jsonl"
 SPEC = FeatureSpec(role_words=True, neg_replaces=True)
-MIN_DF = 2
 C_BINARY = 2.0
 C_CATEGORY = 8.0
 # Weights smaller than this are left out of the file; all are rounded to 3 decimals.
-MIN_WEIGHT = 0.005
-DIGITS = 3
 # Chosen on holdout.jsonl (see `--report`): add a cue finding from P(unsafe) >= THRESHOLD on;
 # drop a lone unsafe rule finding below VETO (None: never).
 THRESHOLD = 0.95
 VETO: float | None = 0.01
 FOLDS = 5
-SEED = 0
 UNSAFE = sorted(UNSAFE_CATEGORIES, key=list(CATEGORIES).index)
 
 
@@ -67,42 +62,12 @@ def featurize(items: Sequence[Item], spec: FeatureSpec = SPEC) -> Data:
     return Data(list(items), [fz.names(it.text, it.role) for it in items])
 
 
-def vocabulary(names: Sequence[set[str]], min_df: int = MIN_DF) -> list[str]:
-    df: dict[str, int] = {}
-    for ns in names:
-        for n in ns:
-            df[n] = df.get(n, 0) + 1
-    return sorted(n for n, k in df.items() if k >= min_df)
-
-
-def matrix(names: Sequence[set[str]], vocab: Sequence[str]) -> csr_matrix:
-    index = {n: i for i, n in enumerate(vocab)}
-    rows, cols = [], []
-    for r, ns in enumerate(names):
-        for c in sorted(index[n] for n in ns if n in index):
-            rows.append(r)
-            cols.append(c)
-    vals = np.ones(len(rows), dtype=np.float64)
-    return csr_matrix((vals, (rows, cols)), shape=(len(names), len(vocab)))
-
-
-def fit(x: csr_matrix, y: Any, c: float) -> LogisticRegression:
-    model = LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
-    model.fit(x, y)
-    return model
-
-
 def is_unsafe(items: Sequence[Item]) -> Any:
     return np.array([it.verdict == "unsafe" for it in items], dtype=np.int64)
 
 
 def has(items: Sequence[Item], cat: str) -> Any:
     return np.array([cat in it.categories for it in items], dtype=np.int64)
-
-
-def _rounded(w: float) -> float:
-    r = round(w, DIGITS)
-    return 0.0 if abs(w) < MIN_WEIGHT or r == 0 else r
 
 
 def train(data: Data) -> dict[str, Any]:
@@ -119,7 +84,7 @@ def train(data: Data) -> dict[str, Any]:
     coef = np.vstack([m.coef_[0] for m in models])
     weights: dict[str, list[float]] = {}
     for k, name in enumerate(vocab):
-        row = [_rounded(float(w)) for w in coef[:, k]]
+        row = [rounded(float(w)) for w in coef[:, k]]
         if any(row):
             weights[name] = row
     return {

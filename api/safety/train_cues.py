@@ -30,10 +30,10 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
+from api.cue_training import DIGITS, MIN_DF, SEED, fit, matrix, rounded, vocabulary
 from api.safety.cues import FEATURE_VERSION, MODEL_PATH, FeatureSpec, Featurizer
 from api.safety.text import prepare
 from api.safety.types import KINDS
@@ -50,16 +50,12 @@ SOURCES: tuple[tuple[Path, str], ...] = (
     (CORPUS_DIR / "holdout.jsonl", "everyday"),
 )
 SPEC = FeatureSpec(bigrams=True, negation=True, negation_reach=3, prefix=4, word_sets=True)
-MIN_DF = 2
 C_BINARY = 0.5
 C_KIND = 4.0
-MIN_WEIGHT = 0.005
-DIGITS = 3
 # The most out-of-fold false positives allowed, on each group of neutral lines.
 MAX_FP = 0.005
 GRID_STEP = 0.01
 FOLDS = 5
-SEED = 0
 
 
 @dataclass(slots=True)
@@ -150,38 +146,8 @@ def featurize(lines: Sequence[Line], spec: FeatureSpec = SPEC) -> list[set[str]]
     return [fz.names(prepare(ln.text)) for ln in lines]
 
 
-def vocabulary(names: Sequence[set[str]], min_df: int = MIN_DF) -> list[str]:
-    df: dict[str, int] = {}
-    for ns in names:
-        for n in ns:
-            df[n] = df.get(n, 0) + 1
-    return sorted(n for n, k in df.items() if k >= min_df)
-
-
-def matrix(names: Sequence[set[str]], vocab: Sequence[str]) -> csr_matrix:
-    index = {n: i for i, n in enumerate(vocab)}
-    rows, cols = [], []
-    for r, ns in enumerate(names):
-        for c in sorted(index[n] for n in ns if n in index):
-            rows.append(r)
-            cols.append(c)
-    vals = np.ones(len(rows), dtype=np.float64)
-    return csr_matrix((vals, (rows, cols)), shape=(len(names), len(vocab)))
-
-
-def fit(x: csr_matrix, y: Any, c: float) -> LogisticRegression:
-    model = LogisticRegression(C=c, solver="liblinear", random_state=SEED, max_iter=1000)
-    model.fit(x, y)
-    return model
-
-
 def labels(lines: Sequence[Line]) -> Any:
     return np.array([ln.group == "disclosure" for ln in lines], dtype=np.int64)
-
-
-def _rounded(w: float) -> float:
-    r = round(w, DIGITS)
-    return 0.0 if abs(w) < MIN_WEIGHT or r == 0 else r
 
 
 def fit_all(
@@ -204,7 +170,7 @@ def train(lines: Sequence[Line], names: Sequence[set[str]], threshold: float) ->
     coef = np.vstack([m.coef_[0] for m in models])
     weights: dict[str, list[float]] = {}
     for k, name in enumerate(vocab):
-        row = [_rounded(float(w)) for w in coef[:, k]]
+        row = [rounded(float(w)) for w in coef[:, k]]
         if any(row):
             weights[name] = row
     return {
