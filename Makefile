@@ -55,6 +55,8 @@ eval: install $(NATIVE)
 	$(PY) -m api.feedback.eval --corpus tests/corpus/blind2.jsonl --no-misses
 	@echo "--- blind3.jsonl: a second blind set by another author; figures only ---"
 	$(PY) -m api.feedback.eval --corpus tests/corpus/blind3.jsonl --no-misses
+	@echo "--- blind4.jsonl: a third blind set by yet another author; figures only ---"
+	$(PY) -m api.feedback.eval --corpus tests/corpus/blind4.jsonl --no-misses
 	$(PY) -m api.safety.eval
 
 # Retrain the cue model from tests/corpus/nl.jsonl (deterministic; commit the result), then

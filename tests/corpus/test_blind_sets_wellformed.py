@@ -1,6 +1,6 @@
 """Format invariants of the blind test sets (not the engines).
 
-- ``tests/corpus/blind2.jsonl``, ``blind3.jsonl``: corpus format of ``tests/corpus/README.md``.
+- ``tests/corpus/blind2.jsonl``, ``blind3.jsonl``, ``blind4.jsonl``: corpus format of ``tests/corpus/README.md``.
 - ``tests/safety/blind.jsonl``, ``blind3.jsonl``: lines ``{"text", "kind", "level"}``.
 - ``tests/safety/blind_neutral.jsonl``, ``blind3_neutral.jsonl``: neutral lines ``{"text"}``.
 
@@ -23,7 +23,11 @@ ROOT = Path(__file__).resolve().parents[2]
 CORPUS_DIR = ROOT / "tests" / "corpus"
 SAFETY_DIR = ROOT / "tests" / "safety"
 # File -> expected number of lines; a changed count means a blind set was edited.
-CORPUS_BLIND = {CORPUS_DIR / "blind2.jsonl": 160, CORPUS_DIR / "blind3.jsonl": 236}
+CORPUS_BLIND = {
+    CORPUS_DIR / "blind2.jsonl": 160,
+    CORPUS_DIR / "blind3.jsonl": 236,
+    CORPUS_DIR / "blind4.jsonl": 235,
+}
 SAFETY_BLIND = {SAFETY_DIR / "blind.jsonl": 60, SAFETY_DIR / "blind3.jsonl": 70}
 SAFETY_NEUTRAL = {SAFETY_DIR / "blind_neutral.jsonl": 150, SAFETY_DIR / "blind3_neutral.jsonl": 169}
 BLIND_FILES = (*CORPUS_BLIND, *SAFETY_BLIND, *SAFETY_NEUTRAL)
