@@ -18,6 +18,11 @@ Policy (`CueModel.extend`, called by `Engine.analyze` once the rules' findings a
   finding is dropped (when the model file sets a veto).
 - otherwise the rules' findings stand.
 
+Then, when the text has any finding at all, the presence models (one per category of the
+taxonomy, "does this text contain it?") may add tentative `cue.<category>` findings for
+categories nobody found yet: an unsafe one only where the text is already unsafe, so that they
+never change the verdict, only name more of what is in the sentence.
+
 The model leans on engine internals (`_tokens`, `_sentence`, `_quotes`, `_lemma`,
 `_match_sentence`, `_resolve` and the `Sentence`/`Tok` fields), so that tokens, lemmas, negation
 scope and quotes are exactly the engine's.
@@ -234,6 +239,47 @@ class Linear:
         return self.intercept + sum([weights.get(n, 0.0) for n in names])
 
 
+@dataclass(frozen=True, slots=True)
+class Presence:
+    """One logistic model per category of the taxonomy, trained on all lines: whether the
+    text contains that category at all. Sparse: per cue the (column, weight) pairs it moves."""
+
+    columns: tuple[str, ...]
+    intercepts: tuple[float, ...]
+    rows: dict[str, tuple[tuple[int, float], ...]]
+    # Per column, cue -> weight: what `_top_span` needs to place a finding.
+    by_column: tuple[dict[str, float], ...]
+    cut: float
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any]) -> Presence:
+        columns = tuple(str(c) for c in data["columns"])
+        unknown = set(columns) - set(CATEGORIES)
+        if unknown:
+            raise ValueError(f"cue model: unknown presence columns {sorted(unknown)}")
+        intercepts = tuple(float(b) for b in data["intercepts"])
+        if len(intercepts) != len(columns):
+            raise ValueError("cue model: one presence intercept per column")
+        rows: dict[str, tuple[tuple[int, float], ...]] = {}
+        by_column: list[dict[str, float]] = [{} for _ in columns]
+        for name, pairs in data["weights"].items():
+            row = tuple((int(k), float(w)) for k, w in pairs)
+            rows[name] = row
+            for k, w in row:
+                by_column[k][name] = w
+        return cls(columns, intercepts, rows, tuple(by_column), logit(float(data["threshold"])))
+
+    def logits(self, names: Iterable[str]) -> list[float]:
+        z = list(self.intercepts)
+        rows = self.rows
+        for n in names:
+            row = rows.get(n)
+            if row is not None:
+                for k, w in row:
+                    z[k] += w
+        return z
+
+
 class CueModel:
     """The exported weights plus the policy. Loaded once per engine; cheap to call."""
 
@@ -271,6 +317,12 @@ class CueModel:
         missing = set(self.categories) - set(messages)
         if missing:
             raise ValueError(f"no cue message for {sorted(missing)}")
+        presence = data.get("presence")
+        self.presence = None if presence is None else Presence.from_data(presence)
+        if self.presence is not None:
+            missing = set(self.presence.columns) - set(messages)
+            if missing:
+                raise ValueError(f"no cue message for {sorted(missing)}")
         self.messages = messages
         self._logit = logit(self.threshold)
         self._veto_logit = None if self.veto is None else logit(self.veto)
@@ -292,34 +344,62 @@ class CueModel:
         - no unsafe finding and P(unsafe) >= threshold: one tentative cue finding is added;
         - exactly one unsafe finding and P(unsafe) < veto: that finding is dropped (the model is
           all but sure the sentence is fine, and one rule alone disagrees);
-        - otherwise the findings stay as they are."""
+        - then, if anything was found, a tentative finding for every category whose presence
+          model is sure enough and that nobody found yet (unsafe ones only in an unsafe text)."""
         unsafe: Finding | None = None
+        several = False
         for f in findings:
             if f.polarity == "unsafe":
                 if unsafe is not None:
-                    return findings
+                    several = True
+                    break
                 unsafe = f
-        veto = self._veto_logit
-        if unsafe is not None:
+        names: set[str] | None = None
+        feats: list[Feature] | None = None
+        if several:
+            pass
+        elif unsafe is not None:
             # The veto weighs only the sentence of that finding: in "Ik voel me alleen. Je bent
             # lui." the kind words of the other sentences must not excuse the label.
-            if veto is None:
+            veto = self._veto_logit
+            if veto is not None:
+                se = _sentence_at(folded, sentences, unsafe.start)
+                if self.binary.score(self.featurizer.name_set((se,), role)) < veto:
+                    findings = [f for f in findings if f is not unsafe]
+        else:
+            # Names first; the feature tuples (with positions) only for a cue finding. No name
+            # of another feature equals the role's, so one name means one feature.
+            names = self.featurizer.name_set(sentences, role)
+            if len(names) <= 1:
                 return findings
-            se = _sentence_at(folded, sentences, unsafe.start)
-            names = self.featurizer.name_set((se,), role)
-            if self.binary.score(names) < veto:
-                return [f for f in findings if f is not unsafe]
+            if self.binary.score(names) >= self._logit and not self._negated_away(sentences, role):
+                feats = self.featurizer.features(sentences, role)
+                got = self._finding(text, folded, sentences, feats, names)
+                if got is not None:
+                    findings = [*findings, got]
+        presence = self.presence
+        if presence is None or not findings:
             return findings
-        # Names first; the feature tuples (with positions) only for a cue finding. No name of
-        # another feature equals the role's, so one name means one feature.
-        names = self.featurizer.name_set(sentences, role)
-        if len(names) <= 1:
-            return findings
-        if self.binary.score(names) < self._logit or self._negated_away(sentences, role):
-            return findings
-        feats = self.featurizer.features(sentences, role)
-        got = self._finding(text, folded, sentences, feats, names)
-        return findings if got is None else [*findings, got]
+        if names is None:
+            names = self.featurizer.name_set(sentences, role)
+        z = presence.logits(names)
+        cut = presence.cut
+        have: set[str] | None = None
+        is_unsafe = False
+        for k, cat in enumerate(presence.columns):
+            if z[k] < cut:
+                continue
+            if have is None:
+                have = {f.category for f in findings}
+                is_unsafe = any(f.polarity == "unsafe" for f in findings)
+            if cat in have or (not is_unsafe and CATEGORIES[cat].polarity == "unsafe"):
+                continue
+            if feats is None:
+                feats = self.featurizer.features(sentences, role)
+            span = _top_span(feats, presence.by_column[k], sentences)
+            if span is not None:
+                findings = [*findings, self._make(text, folded, sentences, cat, span)]
+        return findings
 
     def _negated_away(self, sentences: Sequence[Sentence], role: str) -> bool:
         """Whether the rules would have found something unsafe but for a negation ("Jij bent
@@ -358,6 +438,16 @@ class CueModel:
         )
         if span is None:
             return None
+        return self._make(text, folded, sentences, cat, span)
+
+    def _make(
+        self,
+        text: str,
+        folded: Folded,
+        sentences: Sequence[Sentence],
+        cat: str,
+        span: tuple[int, int, int],
+    ) -> Finding:
         si, first, last = span
         toks = sentences[si].toks
         start, end = folded.span(toks[first].start, toks[last].end)
@@ -431,8 +521,8 @@ def load_messages(path: Path = MESSAGES_PATH) -> dict[str, tuple[str, str]]:
     raw = YAML(typ="safe").load(path.read_text(encoding="utf-8")) or {}
     out: dict[str, tuple[str, str]] = {}
     for cat, entry in raw.items():
-        if cat not in UNSAFE_CATEGORIES:
-            raise ValueError(f"{path.name}: {cat!r} is not an unsafe category")
+        if cat not in CATEGORIES:
+            raise ValueError(f"{path.name}: {cat!r} is not a category")
         message = str(entry.get("message", "")).strip()
         tip = str(entry.get("tip", "")).strip()
         if not message or not tip:

@@ -1011,7 +1011,9 @@ class Engine:
         summaries = self.s.summaries
         suggestion: str | None = None
         if unsafe:
-            main = max(unsafe, key=lambda f: (weights.get(f.rule_id, 1.0), -f.start))
+            # A tentative cue finding names the main problem only when no rule found one.
+            sure = [f for f in unsafe if not f.tentative] or unsafe
+            main = max(sure, key=lambda f: (weights.get(f.rule_id, 1.0), -f.start))
             # str.format per call is costly; the labels are few (one per category).
             summary = self._unsafe_summary.get(main.label)
             if summary is None:
@@ -1021,7 +1023,8 @@ class Engine:
             ranked = sorted(unsafe, key=lambda f: (-weights.get(f.rule_id, 1.0), f.start))
             suggestion = next((f.suggestion for f in ranked if f.suggestion), None)
         elif findings:
-            main = max(findings, key=lambda f: weights.get(f.rule_id, 1.0))
+            sure = [f for f in findings if not f.tentative] or findings
+            main = max(sure, key=lambda f: weights.get(f.rule_id, 1.0))
             summary = summaries.get(f"safe_{main.category}", summaries.get("safe", ""))
         else:
             summary = summaries.get(f"almost_{role}", summaries.get("almost", ""))

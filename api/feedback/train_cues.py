@@ -41,6 +41,13 @@ C_CATEGORY = 8.0
 # drop a lone unsafe rule finding below VETO (None: never).
 THRESHOLD = 0.95
 VETO: float | None = 0.01
+# The presence models (one per category, on all lines; see `api.feedback.cues.Presence`): their
+# regularisation, the threshold from which they add a finding (both chosen on holdout.jsonl, see
+# `--report`), and the smallest weight kept (smaller ones barely move a score; the file stays
+# small and scoring cheap).
+C_PRESENCE = 4.0
+PRESENCE_THRESHOLD = 0.7
+PRESENCE_MIN_WEIGHT = 0.05
 FOLDS = 5
 UNSAFE = sorted(UNSAFE_CATEGORIES, key=list(CATEGORIES).index)
 
@@ -81,6 +88,7 @@ def train(data: Data) -> dict[str, Any]:
     xu = x[rows]
     unsafe_items = [data.items[i] for i in rows]
     models += [fit(xu, has(unsafe_items, cat), C_CATEGORY) for cat in UNSAFE]
+    presence = train_presence(data, x, vocab)
     coef = np.vstack([m.coef_[0] for m in models])
     weights: dict[str, list[float]] = {}
     for k, name in enumerate(vocab):
@@ -101,6 +109,37 @@ def train(data: Data) -> dict[str, Any]:
         "columns": ["unsafe", *UNSAFE],
         "intercepts": [round(float(m.intercept_[0]), DIGITS) for m in models],
         "weights": weights,
+        "presence": presence,
+    }
+
+
+def has_all(items: Sequence[Item]) -> Any:
+    return np.array([[c in it.categories for c in CATEGORIES] for it in items], dtype=np.int64)
+
+
+def train_presence(
+    data: Data, x: Any, vocab: Sequence[str], c: float = C_PRESENCE
+) -> dict[str, Any]:
+    """One model per category on all lines; per cue the (column, weight) pairs that count."""
+    y = has_all(data.items)
+    models = [fit(x, y[:, k], c) for k in range(len(CATEGORIES))]
+    coef = np.vstack([m.coef_[0] for m in models])
+    weights: dict[str, list[list[float]]] = {}
+    for j, name in enumerate(vocab):
+        pairs = [
+            [k, rounded(float(w))]
+            for k, w in enumerate(coef[:, j])
+            if abs(float(w)) >= PRESENCE_MIN_WEIGHT
+        ]
+        if pairs:
+            weights[name] = pairs
+    return {
+        "c": c,
+        "threshold": PRESENCE_THRESHOLD,
+        "min_weight": PRESENCE_MIN_WEIGHT,
+        "columns": list(CATEGORIES),
+        "intercepts": [round(float(m.intercept_[0]), DIGITS) for m in models],
+        "weights": weights,
     }
 
 
@@ -110,9 +149,24 @@ def dumps(model: dict[str, Any]) -> str:
     def one(v: Any) -> str:
         return json.dumps(v, ensure_ascii=False, sort_keys=True)
 
-    head = [f" {one(k)}: {one(v)}" for k, v in sorted(model.items()) if k != "weights"]
-    rows = [f"  {one(n)}: {one(w)}" for n, w in sorted(model["weights"].items())]
-    return "{\n" + ",\n".join([*head, ' "weights": {\n' + ",\n".join(rows) + "\n }"]) + "\n}\n"
+    def block(key: str, d: dict[str, Any], indent: str) -> str:
+        head = [
+            f"{indent}{one(k)}: {one(v)}"
+            for k, v in sorted(d.items())
+            if k not in ("weights", "presence")
+        ]
+        if "presence" in d:
+            head.append(block("presence", d["presence"], indent + " "))
+        rows = [f"{indent} {one(n)}: {one(w)}" for n, w in sorted(d["weights"].items())]
+        weights = f'{indent}"weights": {{\n' + ",\n".join(rows) + f"\n{indent}}}"
+        return (
+            (f"{indent[:-1]}{one(key)}: " if key else "")
+            + "{\n"
+            + ",\n".join([*head, weights])
+            + f"\n{indent[:-1]}}}"
+        )
+
+    return block("", model, " ") + "\n"
 
 
 # -- report ------------------------------------------------------------------------------------
@@ -200,7 +254,9 @@ def report() -> None:
         engine.cues = (
             None
             if cut is None
-            else CueModel(engine, {**model, "threshold": cut, "veto": veto}, messages)
+            else CueModel(
+                engine, {**model, "threshold": cut, "veto": veto, "presence": None}, messages
+            )
         )
         rep = evaluate(holdout, predict)
         wrong = sum(predict(text, role).verdict != want for text, role, want in examples)
@@ -214,6 +270,30 @@ def report() -> None:
         print(
             f"  {label:9s} {vlabel:6s} {b['unsafe_recall']:7.3f} {b['unsafe_precision']:10.3f}"
             f" {b['safe_as_safe']:13.3f} {b['micro_f1']:9.3f} {changed:8d} {wrong:9d}"
+        )
+
+    print(
+        f"\nholdout.jsonl, presence findings at threshold {THRESHOLD} and veto {VETO} (they never"
+        " change a verdict; added: categories they added, right and wrong by the gold labels)"
+    )
+    print("  presence  micro-F1  precision  recall  added right  added wrong")
+    base: list[frozenset[str]] = []
+    for cut in (None, 0.5, 0.6, 0.7, 0.8, 0.9):
+        presence = None if cut is None else {**model["presence"], "threshold": cut}
+        engine.cues = CueModel(engine, {**model, "presence": presence}, messages)
+        preds = [predict(it.text, it.role).categories for it in holdout]
+        if cut is None:
+            base = preds
+        right = wrong = 0
+        for it, got, before in zip(holdout, preds, base, strict=True):
+            added = set(got) - set(before)
+            right += len(added & set(it.categories))
+            wrong += len(added - set(it.categories))
+        rep = evaluate(holdout, predict)
+        label = "off" if cut is None else f"{cut:.2f}"
+        print(
+            f"  {label:8s} {rep.bars()['micro_f1']:9.3f} {rep.micro.precision:10.3f}"
+            f" {rep.micro.recall:7.3f} {right:12d} {wrong:12d}"
         )
 
 

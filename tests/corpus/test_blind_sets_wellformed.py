@@ -1,6 +1,7 @@
 """Format invariants of the blind test sets (not the engines).
 
-- ``tests/corpus/blind2.jsonl``, ``blind3.jsonl``, ``blind4.jsonl``: corpus format of ``tests/corpus/README.md``.
+- ``tests/corpus/blind2.jsonl``, ``blind3.jsonl``, ``blind4.jsonl``: corpus format of
+  ``tests/corpus/README.md``.
 - ``tests/safety/blind.jsonl``, ``blind3.jsonl``: lines ``{"text", "kind", "level"}``.
 - ``tests/safety/blind_neutral.jsonl``, ``blind3_neutral.jsonl``: neutral lines ``{"text"}``.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import unicodedata
 from typing import Any
 
@@ -55,8 +56,8 @@ def test_weights_file_shape() -> None:
     assert DATA["veto"] is None or 0.0 < DATA["veto"] < DATA["threshold"]
 
 
-def test_one_message_and_tip_per_unsafe_category_in_dutch() -> None:
-    assert set(MESSAGES) == UNSAFE_CATEGORIES
+def test_one_message_and_tip_per_category_in_dutch() -> None:
+    assert set(MESSAGES) == set(CATEGORIES)
     for cat, (message, tip) in MESSAGES.items():
         for text in (message, tip):
             assert text.strip(), cat
@@ -166,3 +167,90 @@ def test_name_set_is_the_set_of_feature_names_in_the_same_order() -> None:
             for se in sentences:
                 one = {f[0] for f in feat.features((se,), role)}
                 assert list(feat.name_set((se,), role)) == list(one)
+
+
+# -- presence findings -------------------------------------------------------------------------
+
+PRESENCE = DATA["presence"]
+TEXTS = [json.loads(line) for line in CORPUS.read_text(encoding="utf-8").splitlines()][::9]
+
+
+def engine_with_presence(threshold: float | None) -> Engine:
+    """The shipped verdict policy; presence findings at `threshold` (None: off)."""
+    engine = Engine(load_rules())
+    presence = None if threshold is None else {**PRESENCE, "threshold": threshold}
+    engine.cues = cues.CueModel(engine, {**DATA, "presence": presence}, MESSAGES)
+    return engine
+
+
+NO_PRESENCE = engine_with_presence(None)
+EAGER_PRESENCE = engine_with_presence(1e-9)
+
+
+def test_presence_weights_file_shape() -> None:
+    assert PRESENCE["columns"] == list(CATEGORIES)
+    assert len(PRESENCE["intercepts"]) == len(CATEGORIES)
+    assert 0.0 < PRESENCE["threshold"] < 1.0
+    for name, pairs in PRESENCE["weights"].items():
+        columns = [k for k, _ in pairs]
+        assert columns == sorted(set(columns)), name
+        assert all(0 <= k < len(CATEGORIES) for k in columns), name
+        assert all(abs(w) >= PRESENCE["min_weight"] for _, w in pairs), name
+
+
+def test_presence_findings_never_change_the_verdict_or_the_rules_findings() -> None:
+    added_safe = added_unsafe = 0
+    for row in TEXTS:
+        before = NO_PRESENCE.analyze(row["text"], row["role"])
+        after = EAGER_PRESENCE.analyze(row["text"], row["role"])
+        assert after.verdict == before.verdict, row["text"]
+        assert after.summary == before.summary, row["text"]
+        assert set(before.findings) <= set(after.findings)
+        new = [f for f in after.findings if f not in before.findings]
+        if before.verdict == "almost":
+            assert new == []
+        for f in new:
+            assert f.tentative
+            assert f.rule_id == "cue." + f.category
+            assert f.category not in before.categories
+            assert f.text == row["text"][f.start : f.end]
+            assert f.text.strip() == f.text
+            assert f.text
+            assert (f.message, f.tip) == MESSAGES[f.category]
+            if f.polarity == "unsafe":
+                assert before.verdict == "unsafe"
+                added_unsafe += 1
+            else:
+                added_safe += 1
+        assert len({f.category for f in new}) == len(new), "one finding per category"
+    # An eager model adds plenty of both kinds: the checks above did run.
+    assert added_safe > 50
+    assert added_unsafe > 50
+
+
+def test_presence_adds_no_unsafe_category_to_a_safe_text() -> None:
+    text = "Ik voelde me alleen toen je gisteren laat thuiskwam. Kunnen we er vanavond over praten?"
+    assert NO_PRESENCE.analyze(text).verdict == "safe"
+    a = EAGER_PRESENCE.analyze(text)
+    assert a.verdict == "safe"
+    assert any(f.tentative for f in a.findings)
+    assert all(f.polarity == "safe" for f in a.findings)
+
+
+def test_the_presence_threshold_decides() -> None:
+    text = "Ik voel me verdrietig omdat jij nooit luistert, en ik wil dat we samen iets bedenken."
+    rules = NO_PRESENCE.analyze(text)
+    model = EAGER_PRESENCE.cues
+    assert model is not None
+    assert model.presence is not None
+    _, sentences = model.featurizer.text_sentences(text)
+    z = model.presence.logits(model.featurizer.name_set(sentences, "speaker"))
+    k, cat = max(
+        (kc for kc in enumerate(PRESENCE["columns"]) if kc[1] not in rules.categories),
+        key=lambda kc: z[kc[0]],
+    )
+    p = 1 / (1 + math.exp(-z[k]))
+    below = engine_with_presence(max(p - 0.01, 1e-9)).analyze(text)
+    above = engine_with_presence(min(p + 0.01, 1 - 1e-9)).analyze(text)
+    assert cat in below.categories
+    assert cat not in above.categories
