@@ -51,6 +51,8 @@ eval: install $(NATIVE)
 	$(PY) -m api.feedback.eval
 	@echo "--- holdout.jsonl: written in another style; no longer blind (its misses guided rules) ---"
 	$(PY) -m api.feedback.eval --corpus tests/corpus/holdout.jsonl --no-misses
+	@echo "--- holdout2.jsonl: another writer; was unseen until its first measurement ---"
+	$(PY) -m api.feedback.eval --corpus tests/corpus/holdout2.jsonl --no-misses
 	@echo "--- blind2.jsonl: the blind set; misses are not printed so that it stays blind ---"
 	$(PY) -m api.feedback.eval --corpus tests/corpus/blind2.jsonl --no-misses
 	@echo "--- blind3.jsonl: a second blind set by another author; figures only ---"

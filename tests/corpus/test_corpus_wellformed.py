@@ -23,7 +23,7 @@ ALL_CATEGORIES = UNSAFE | SAFE
 REQUIRED_KEYS = {"text", "role", "verdict", "categories"}
 OPTIONAL_KEYS = {"note"}
 
-MIN_LINES = {"nl.jsonl": 560, "holdout.jsonl": 150}
+MIN_LINES = {"nl.jsonl": 560, "holdout.jsonl": 150, "holdout2.jsonl": 200}
 FILES = sorted(MIN_LINES)
 
 
@@ -96,9 +96,12 @@ def test_no_duplicate_texts(name: str) -> None:
     assert not duplicates, f"{name}: duplicate texts {duplicates}"
 
 
-def test_no_text_is_in_both_files() -> None:
-    shared = {r["text"] for r in load("nl.jsonl")} & {r["text"] for r in load("holdout.jsonl")}
-    assert not shared, f"texts in both nl.jsonl and holdout.jsonl: {sorted(shared)}"
+@pytest.mark.parametrize(
+    ("one", "other"), [(a, b) for i, a in enumerate(FILES) for b in FILES[i + 1 :]]
+)
+def test_no_text_is_in_two_files(one: str, other: str) -> None:
+    shared = {r["text"] for r in load(one)} & {r["text"] for r in load(other)}
+    assert not shared, f"texts in both {one} and {other}: {sorted(shared)}"
 
 
 @pytest.mark.parametrize("name", FILES)
