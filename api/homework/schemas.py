@@ -130,6 +130,9 @@ class ClientHomeworkOut(BaseModel):
     sharing: str | None
     erased: bool
     scenarios: list[ClientScenarioOut]
+    withdrawn: int = Field(
+        ge=0, description="Assigned scenarios the therapist has deleted since (not listed)."
+    )
 
 
 class HomeworkSessionIn(BaseModel):

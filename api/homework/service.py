@@ -307,10 +307,14 @@ def open_link(db: Session, code: str) -> Homework:
 def client_view(db: Session, catalogue: Catalogue, homework: Homework) -> dict[str, Any]:
     sessions = repository.sessions_of(db, homework.id)
     scenarios = []
+    # Scenarios the therapist deleted since: the client is told how many, so that an exercise
+    # does not silently vanish from the list.
+    withdrawn = 0
     for ref in repository.scenario_refs(db, homework.id):
         try:
             scenario = resolve_ref(db, catalogue, homework.therapist_id, ref).scenario
         except NotFound:
+            withdrawn += 1
             continue
         mine = [s for s in sessions if _ref_of(s) == ref]
         status = "nieuw"
@@ -337,6 +341,7 @@ def client_view(db: Session, catalogue: Catalogue, homework: Homework) -> dict[s
         "sharing": homework.sharing,
         "erased": homework.erased_at is not None,
         "scenarios": scenarios,
+        "withdrawn": withdrawn,
     }
 
 

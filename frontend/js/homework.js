@@ -195,8 +195,16 @@ class HomeworkPage {
       section.append(h("p", { class: "notice" }, "Kies eerst hierboven wat je therapeut ziet. Daarna kun je beginnen."));
     }
     if (!hw.scenarios.length) {
-      section.append(h("p", { class: "empty" }, "Er staan geen oefeningen (meer) in dit huiswerk. Vraag je therapeut ernaar."));
+      section.append(h("p", { class: "empty", "data-testid": "homework-empty" }, hw.withdrawn > 0
+        ? "Je therapeut heeft de oefeningen uit dit huiswerk gehaald. Wat je daarin al deed, is niet weg. Vraag je therapeut gerust naar een nieuwe oefening."
+        : "Er staan geen oefeningen (meer) in dit huiswerk. Vraag je therapeut ernaar."));
       return section;
+    }
+    if (hw.withdrawn > 0) {
+      section.append(h("p", { class: "notice", "data-testid": "homework-withdrawn" },
+        hw.withdrawn === 1
+          ? "Je therapeut heeft één oefening uit dit huiswerk gehaald. Wat je daarin al deed, is niet weg."
+          : `Je therapeut heeft ${hw.withdrawn} oefeningen uit dit huiswerk gehaald. Wat je daarin al deed, is niet weg.`));
     }
     section.append(h("ul", { class: "scenario-list homework-list" }, hw.scenarios.map((sc) => {
       const titleId = uid("hw-sc");

@@ -111,6 +111,7 @@ def test_homework_link_practice_and_progress(anna: Therapeut, visitor: TestClien
     assert view["due_date"] == "2026-12-01"
     assert view["sharing"] is None
     assert [(s["id"], s["status"]) for s in view["scenarios"]] == [("api-oefening", "nieuw")]
+    assert view["withdrawn"] == 0
 
     r = visitor.post(f"/api/v1/h/{hw['code']}/sessions", json={"scenario_id": "api-oefening"})
     assert r.status_code == 409
@@ -298,6 +299,10 @@ def test_deleting_an_own_scenario_keeps_what_clients_practised_in_it(
     assert r.status_code == 404
     r = visitor.post(f"/api/v1/h/{hw['code']}/sessions", json={"scenario_id": own["ref"]})
     assert r.status_code == 404
+    # The client's list no longer offers it, and says that one exercise was taken out.
+    view = visitor.get(f"/api/v1/h/{hw['code']}").json()
+    assert view["scenarios"] == []
+    assert view["withdrawn"] == 1
     # ...but the client's attempt stays: in the therapist's progress, under its real title,
     # and in the client's own export.
     [scenario] = anna.get(f"/api/v1/homework/{hw['id']}").json()["scenarios"]

@@ -510,6 +510,12 @@ def test_own_scenarios_show_every_diagnostic_and_can_be_assigned(
     page.get_by_role("button", name="Verwijder", exact=True).click()
     page.get_by_role("button", name="Ja, verwijder").click()
     expect(page.locator("[data-testid=own-scenario]")).to_have_count(0)
+    # The client is told it was taken out, not left with a list that silently shrank.
+    client.reload()
+    expect(client.locator("[data-testid=homework-empty]")).to_contain_text(
+        "Je therapeut heeft de oefeningen uit dit huiswerk gehaald"
+    )
+    expect(client.locator("[data-testid=homework-scenario]")).to_have_count(0)
 
 
 def practised_homework(pages: Pages, first: str) -> tuple[Page, dict[str, Any]]:
