@@ -254,3 +254,34 @@ def test_the_presence_threshold_decides() -> None:
     above = engine_with_presence(min(p + 0.01, 1 - 1e-9)).analyze(text)
     assert cat in below.categories
     assert cat not in above.categories
+
+
+def test_packed_presence_scores_equal_the_plain_sums_of_the_weights_file() -> None:
+    model = EAGER_PRESENCE.cues
+    assert model is not None
+    feat = model.featurizer
+    shipped = cues.Presence.from_data(PRESENCE)
+    cut = cues.logit(PRESENCE["threshold"])
+    passed = 0
+    for row in TEXTS:
+        _, sentences = feat.text_sentences(row["text"])
+        names = feat.name_set(sentences, row["role"])
+        plain = list(PRESENCE["intercepts"])
+        for name in names:
+            for k, w in PRESENCE["weights"].get(name, []):
+                plain[k] += w
+        assert shipped.logits(names) == pytest.approx(plain, abs=1e-9)
+        if not any(abs(z - cut) < 1e-9 for z in plain):  # else rounding may tip it
+            want = [k for k, z in enumerate(plain) if z >= cut]
+            assert shipped.passing(names) == want
+            passed += len(want)
+    assert passed > 100
+
+
+def test_presence_weights_out_of_range_are_refused() -> None:
+    bad = {**PRESENCE, "weights": {"w:ik": [[0, 40.0]]}}
+    with pytest.raises(ValueError, match="out of range"):
+        cues.Presence.from_data(bad)
+    bad = {**PRESENCE, "weights": {"w:ik": [[0, 0.12345]]}}
+    with pytest.raises(ValueError, match="out of range"):
+        cues.Presence.from_data(bad)
